@@ -1,0 +1,40 @@
+"""The qb application factory."""
+
+from flask import Flask
+
+from . import assets, cli, database, errors, i18n, security
+from .config import INSTANCE, ROOT, load_config
+from .extensions import babel, csrf, mail
+
+
+def create_app(test_config=None):
+    """Build the site: paths, configuration layers, extensions, blueprints, commands."""
+    app = Flask(
+        __name__,
+        instance_path=str(INSTANCE),
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    load_config(app, test_config)
+
+    database.init_app(app)
+    babel.init_app(app, locale_selector=i18n.current_language)
+    csrf.init_app(app)
+    mail.init_app(app)
+    i18n.init_app(app)
+    security.init_app(app)
+    assets.init_app(app)
+    errors.init_app(app)
+    register_blueprints(app)
+    cli.init_app(app)
+    return app
+
+
+def register_blueprints(app):
+    """Attach the feature blueprints."""
+    from .pages.views import bp as pages_bp
+    from .policy.views import bp as policy_bp
+
+    app.register_blueprint(pages_bp)
+    app.register_blueprint(policy_bp)

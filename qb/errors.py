@@ -1,0 +1,63 @@
+"""Localised error pages in the site layout; a visitor never sees a stack trace."""
+
+from flask import render_template
+from flask_babel import lazy_gettext as _l
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+ERROR_TEXTS = {
+    400: (
+        _l("Bad request"),
+        _l("The request could not be understood. Please go back and try again."),
+    ),
+    403: (
+        _l("Access denied"),
+        _l("You do not have permission to open this page."),
+    ),
+    404: (
+        _l("Page not found"),
+        _l("There is no page at this address. It may have moved, or the address has a typo."),
+    ),
+    405: (
+        _l("Method not allowed"),
+        _l("This page cannot be used that way. Please open it with a link."),
+    ),
+    413: (
+        _l("Too much data"),
+        _l("What you sent is larger than this site accepts. Please shorten it and try again."),
+    ),
+    429: (
+        _l("Too many requests"),
+        _l("You have sent too many requests in a short time. Please wait a minute and try again."),
+    ),
+    500: (
+        _l("Something went wrong"),
+        _l("The site could not complete your request. Please try again later."),
+    ),
+}
+
+
+def render_error(error):
+    """Render the page for an HTTP error, keeping its status code and headers."""
+    status = error.code or 500
+    if status in ERROR_TEXTS:
+        title, text = ERROR_TEXTS[status]
+    else:
+        title, text = ERROR_TEXTS[400 if status < 500 else 500]
+    body = render_template("errors/error.html", code=status, title=title, text=text)
+    response = error.get_response()  # keeps headers such as Allow and Retry-After
+    response.set_data(body)
+    response.status_code = status
+    return response
+
+
+def init_app(app):
+    """Handle every HTTP error and every uncaught exception with render_error."""
+
+    @app.errorhandler(HTTPException)
+    def http_error(error):
+        return render_error(error)
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error):
+        app.logger.exception("Unhandled error")
+        return render_error(InternalServerError(original_exception=error))

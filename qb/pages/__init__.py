@@ -1,0 +1,1 @@
+"""Public pages: home, about, services, offers, contact, cookies; robots.txt and sitemap."""

@@ -1,0 +1,1 @@
+"""The personal-data policy at /politika: its text per language and its revision."""

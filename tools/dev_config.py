@@ -1,0 +1,27 @@
+"""Write instance/config.py for local development, once, with a fresh random secret key."""
+
+import secrets
+import sys
+from pathlib import Path
+
+TEMPLATE = """\
+# Local development settings, written by `make`. Production settings: docs/configuration.md.
+SECRET_KEY = "{secret}"
+SITE_URL = "http://127.0.0.1:5000"
+TRUSTED_HOSTS = ["127.0.0.1", "localhost"]
+SESSION_COOKIE_SECURE = False  # the development server speaks plain http
+PAGE_CACHE = False  # show content edits at once
+"""
+
+
+def main(path):
+    target = Path(path)
+    if target.exists():
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(TEMPLATE.format(secret=secrets.token_hex(32)), encoding="utf-8")
+    print(f"wrote {target}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1] if len(sys.argv) > 1 else "instance/config.py")

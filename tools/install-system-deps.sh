@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Makes sure the programs the tests drive are present: Debian's Chromium for the browser
+# tests and Java for the Nu Html Checker. As root it installs what is missing with apt;
+# otherwise it names what is missing and fails, so browser tests are never silently skipped.
+set -euo pipefail
+
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
+if [ "${QB_WITH_BENCH_TOOLS:-0}" = 1 ]; then
+  command -v wrk >/dev/null 2>&1 || missing+=(wrk)
+fi
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "installing ${missing[*]} with apt-get"
+  apt-get update -q
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"
+else
+  echo "missing: ${missing[*]}. Install them first, e.g. sudo apt-get install ${missing[*]}" >&2
+  exit 1
+fi
