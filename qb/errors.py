@@ -1,6 +1,7 @@
 """Localised error pages in the site layout; a visitor never sees a stack trace."""
 
-from flask import render_template
+from flask import current_app, render_template
+from flask.globals import request_ctx
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -43,6 +44,11 @@ def render_error(error):
         title, text = ERROR_TEXTS[status]
     else:
         title, text = ERROR_TEXTS[400 if status < 500 else 500]
+    if request_ctx and request_ctx.url_adapter is None:
+        # The Host header was refused, so Flask built no URL adapter; links on the error
+        # page are relative, so one bound to our own first trusted host serves.
+        hosts = current_app.config.get("TRUSTED_HOSTS") or ["localhost"]
+        request_ctx.url_adapter = current_app.url_map.bind(hosts[0])
     body = render_template("errors/error.html", code=status, title=title, text=text)
     response = error.get_response()  # keeps headers such as Allow and Retry-After
     response.set_data(body)

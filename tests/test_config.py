@@ -1,0 +1,62 @@
+"""Configuration layers and the refusal to run without a real secret key."""
+
+import pytest
+from flask import Flask
+
+from qb import create_app
+from qb.config import load_config
+
+
+def bare_app(tmp_path):
+    return Flask("qb_config_test", instance_path=str(tmp_path), instance_relative_config=True)
+
+
+@pytest.mark.parametrize("key", [None, "", "dev", "short-key", b"x" * 10])
+def test_production_refuses_a_missing_or_weak_secret_key(tmp_path, key):
+    with pytest.raises(RuntimeError, match="QB_SECRET_KEY"):
+        create_app({"SECRET_KEY": key, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+
+
+def test_testing_runs_without_a_secret_key():
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    assert app.config["SECRET_KEY"]
+
+
+def test_layers_apply_in_order(tmp_path, monkeypatch):
+    (tmp_path / "config.py").write_text(
+        'SECRET_KEY = "f" * 40\nSITE_URL = "https://file.example"\nOPERATOR_EMAIL = "file@example.kz"\n'
+    )
+    monkeypatch.setenv("QB_SITE_URL", "https://env.example")
+    monkeypatch.setenv("QB_TRUSTED_HOSTS", '["env.example"]')
+    app = bare_app(tmp_path)
+    load_config(app)
+    assert app.config["SITE_URL"] == "https://env.example"  # environment beats the file
+    assert app.config["TRUSTED_HOSTS"] == ["env.example"]  # JSON values are parsed
+    assert app.config["OPERATOR_EMAIL"] == "file@example.kz"  # the file beats the defaults
+    assert app.config["MAX_CONTENT_LENGTH"] == 64 * 1024  # defaults fill the rest
+
+
+def test_secret_from_the_environment_is_enough(tmp_path, monkeypatch):
+    monkeypatch.setenv("QB_SECRET_KEY", "e" * 64)
+    app = bare_app(tmp_path)
+    load_config(app)
+    assert app.config["SECRET_KEY"] == "e" * 64
+
+
+def test_a_test_mapping_ignores_file_and_environment(tmp_path, monkeypatch):
+    (tmp_path / "config.py").write_text('SITE_URL = "https://file.example"\n')
+    monkeypatch.setenv("QB_SITE_URL", "https://env.example")
+    app = bare_app(tmp_path)
+    load_config(app, {"TESTING": True})
+    assert app.config["SITE_URL"] == "https://qauipsizbolashaq.kz"
+
+
+def test_every_setting_is_documented():
+    from qb.config import Config
+
+    from .conftest import ROOT
+
+    doc = (ROOT / "docs" / "configuration.md").read_text(encoding="utf-8")
+    for name in dir(Config):
+        if name.isupper():
+            assert f"`{name}`" in doc, name

@@ -1,0 +1,65 @@
+"""The database: migrations create it on SQLite and PostgreSQL; SQLite is tuned for workers."""
+
+import pytest
+import sqlalchemy as sa
+
+from qb.extensions import db
+
+
+
+def upgrade(app):
+    result = app.test_cli_runner().invoke(args=["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def test_upgrade_creates_the_sqlite_file(make_app, tmp_path):
+    app = make_app()
+    upgrade(app)
+    assert (tmp_path / "test.sqlite3").exists()
+    with app.app_context():
+        version = db.session.execute(sa.text("select version_num from alembic_version")).scalar()
+    assert version == "0001_baseline"
+
+
+def test_upgrade_twice_changes_nothing(make_app):
+    app = make_app()
+    upgrade(app)
+    upgrade(app)
+
+
+def test_models_match_the_migrations(make_app):
+    app = make_app()
+    upgrade(app)
+    result = app.test_cli_runner().invoke(args=["db", "check"])
+    assert result.exit_code == 0, result.output
+
+
+def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(make_app):
+    app = make_app()
+    with app.app_context():
+        with db.engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 15000
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def test_postgresql_through_one_setting(make_app, postgres_uri):
+    app = make_app(SQLALCHEMY_DATABASE_URI=postgres_uri)
+    upgrade(app)
+    with app.app_context():
+        assert db.engine.dialect.name == "postgresql"
+        version = db.session.execute(sa.text("select version_num from alembic_version")).scalar()
+        assert version == "0001_baseline"
+    check = app.test_cli_runner().invoke(args=["db", "check"])
+    assert check.exit_code == 0, check.output
+    assert app.test_client().get("/en/").status_code == 200
+
+
+def test_statement_parameters_stay_out_of_error_messages(make_app):
+    app = make_app()
+    with app.app_context(), pytest.raises(sa.exc.DBAPIError) as caught:
+        db.session.execute(
+            sa.text("insert into no_such_table values (:secret)"), {"secret": "Айгүл"}
+        )
+    assert "Айгүл" not in str(caught.value)

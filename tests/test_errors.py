@@ -1,0 +1,59 @@
+"""Error pages: in the visitor's language, in the site layout, never a stack trace."""
+
+import pytest
+
+TITLES = {
+    400: ("Сұрау қате", "Неверный запрос", "Bad request"),
+    403: ("Кіруге рұқсат жоқ", "Доступ запрещён", "Access denied"),
+    404: ("Бет табылмады", "Страница не найдена", "Page not found"),
+    405: ("Әдіс рұқсат етілмеген", "Метод не разрешён", "Method not allowed"),
+    413: ("Деректер тым көп", "Слишком много данных", "Too much data"),
+    429: ("Сұраулар тым көп", "Слишком много запросов", "Too many requests"),
+    500: ("Бірдеңе дұрыс болмады", "Что-то пошло не так", "Something went wrong"),
+}
+
+
+@pytest.mark.parametrize("code", sorted(TITLES))
+@pytest.mark.parametrize(("lang", "index"), [("kk", 0), ("ru", 1), ("en", 2)])
+def test_error_pages_are_localised(client, code, lang, index):
+    # A page that matched no route still knows its language from the URL prefix.
+    prefix = "" if lang == "kk" else f"/{lang}"
+    url = f"/_test/abort/{code}" if lang == "kk" else f"{prefix}/_test/abort/{code}"
+    response = client.get(url)
+    if lang != "kk":  # the test route has no language prefix: it is a 404 there
+        assert response.status_code == 404
+        return
+    assert response.status_code == code
+    assert f"<h1>{TITLES[code][index]}</h1>" in response.text
+    assert '<footer class="site-footer">' in response.text
+
+
+@pytest.mark.parametrize(("lang", "index"), [("kk", 0), ("ru", 1), ("en", 2)])
+def test_not_found_in_each_language(client, lang, index):
+    prefix = "" if lang == "kk" else f"/{lang}"
+    response = client.get(f"{prefix}/no/such/page")
+    assert response.status_code == 404
+    assert f'<html lang="{lang}">' in response.text
+    assert f"<h1>{TITLES[404][index]}</h1>" in response.text
+
+
+def test_wrong_method_is_refused_with_allow_header(client):
+    response = client.post("/ru/about")
+    assert response.status_code in (400, 405)
+    response = client.delete("/ru/about")
+    assert response.status_code == 405
+    assert "GET" in response.headers["Allow"]
+    assert "<h1>Метод не разрешён</h1>" in response.text
+
+
+def test_a_crash_shows_the_500_page_without_a_trace(client):
+    response = client.get("/_test/crash")
+    assert response.status_code == 500
+    assert "<h1>Бірдеңе дұрыс болмады</h1>" in response.text
+    assert "Traceback" not in response.text and "boom" not in response.text
+
+
+def test_unusual_status_codes_get_a_sensible_page(client):
+    response = client.get("/_test/abort/410")
+    assert response.status_code == 410
+    assert "<h1>Сұрау қате</h1>" in response.text
