@@ -1,6 +1,7 @@
 """The qb application factory."""
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import assets, cli, database, errors, i18n, security
 from .config import INSTANCE, ROOT, load_config
@@ -17,6 +18,8 @@ def create_app(test_config=None):
         static_folder=str(ROOT / "static"),
     )
     load_config(app, test_config)
+    if proxies := int(app.config["PROXY_COUNT"]):
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
     database.init_app(app)
     babel.init_app(app, locale_selector=i18n.current_language)

@@ -52,7 +52,17 @@ def update_command():
     """Extract, then merge new strings into every language's catalogue."""
     extract()
     for lang in LANGUAGES:
-        pybabel("update", "-i", POT_FILE, "-d", TRANSLATIONS, "-l", lang, "--no-fuzzy-matching")
+        pybabel(
+            "update",
+            "-i",
+            POT_FILE,
+            "-d",
+            TRANSLATIONS,
+            "-l",
+            lang,
+            "--no-fuzzy-matching",
+            "--ignore-obsolete",
+        )
 
 
 @translate.command("compile")

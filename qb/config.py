@@ -23,6 +23,10 @@ class Config:
     # Statement parameters may hold personal data: keep them out of error messages and logs.
     SQLALCHEMY_ENGINE_OPTIONS = {"hide_parameters": True}
 
+    # How many reverse proxies (nginx…) stand in front and set X-Forwarded-For/-Proto.
+    # 0 trusts no forwarded header; 1 for the usual nginx -> gunicorn setup.
+    PROXY_COUNT = 0
+
     MAX_CONTENT_LENGTH = 64 * 1024
     SESSION_COOKIE_SECURE = True
     SESSION_COOKIE_HTTPONLY = True

@@ -24,7 +24,9 @@ def test_testing_runs_without_a_secret_key():
 
 def test_layers_apply_in_order(tmp_path, monkeypatch):
     (tmp_path / "config.py").write_text(
-        'SECRET_KEY = "f" * 40\nSITE_URL = "https://file.example"\nOPERATOR_EMAIL = "file@example.kz"\n'
+        'SECRET_KEY = "f" * 40\n'
+        'SITE_URL = "https://file.example"\n'
+        'OPERATOR_EMAIL = "file@example.kz"\n'
     )
     monkeypatch.setenv("QB_SITE_URL", "https://env.example")
     monkeypatch.setenv("QB_TRUSTED_HOSTS", '["env.example"]')

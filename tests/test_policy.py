@@ -89,7 +89,7 @@ def test_revision_and_effective_date_are_shown(client, lang):
     revision = current_revision()
     prefix = "" if lang == "kk" else f"/{lang}"
     html = client.get(f"{prefix}/politika").text
-    shown = re.search(r'<p class="revision">(.*?)</p>', html).group(1)
+    shown = re.search(r"<p class=\"revision\">(.*?)</p>", html, re.S).group(1)
     assert str(revision.number) in shown
     assert str(revision.effective.year) in shown
 

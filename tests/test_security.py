@@ -37,6 +37,14 @@ def test_hsts_only_over_https(client):
     assert response.headers["Strict-Transport-Security"].startswith("max-age=63072000")
 
 
+def test_hsts_behind_a_trusted_proxy_only(make_app):
+    forwarded = {"X-Forwarded-Proto": "https"}
+    direct = make_app().test_client().get("/", headers=forwarded)
+    assert "Strict-Transport-Security" not in direct.headers
+    proxied = make_app(PROXY_COUNT=1).test_client().get("/", headers=forwarded)
+    assert "Strict-Transport-Security" in proxied.headers
+
+
 def test_html_is_never_shared_cacheable(client):
     assert client.get("/about").headers["Cache-Control"] == "private, no-cache"
     assert client.get("/nope").headers["Cache-Control"] == "private, no-cache"

@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # Makes sure the programs the tests drive are present: Debian's Chromium for the browser
-# tests and Java for the Nu Html Checker. As root it installs what is missing with apt;
-# otherwise it names what is missing and fails, so browser tests are never silently skipped.
+# tests, Java for the Nu Html Checker and the PostgreSQL server for the database tests.
+# As root it installs what is missing with apt; otherwise it names what is missing and
+# fails, so no test is ever silently skipped.
 set -euo pipefail
 
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
+# The database tests start a throwaway PostgreSQL cluster of their own.
+compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || command -v initdb >/dev/null 2>&1 \
+  || missing+=(postgresql)
 if [ "${QB_WITH_BENCH_TOOLS:-0}" = 1 ]; then
   command -v wrk >/dev/null 2>&1 || missing+=(wrk)
 fi
