@@ -6,7 +6,6 @@ import sqlalchemy as sa
 from qb.extensions import db
 
 
-
 def upgrade(app):
     result = app.test_cli_runner().invoke(args=["db", "upgrade"])
     assert result.exit_code == 0, result.output
