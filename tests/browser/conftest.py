@@ -1,0 +1,120 @@
+"""Browser fixtures: the site on a live local server and one headless Debian Chromium."""
+
+import os
+import shutil
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import sync_playwright
+from werkzeug.serving import make_server
+
+from qb import create_app
+from tests.conftest import test_settings
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+HOST = "127.0.0.1"
+
+# Root, headless and offline: see docs TESTING.md, items 1 and 2.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    """The base URL of the site served by werkzeug in a background thread."""
+    # The port is known only once the socket is bound, and SITE_URL must name it, so the
+    # server starts without an app and gets one before it serves anything.
+    server = make_server(HOST, 0, None, threaded=True)
+    base_url = f"http://{HOST}:{server.port}"
+    settings = test_settings(tmp_path_factory.mktemp("live"), SITE_URL=base_url)
+    server.app = create_app(settings)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield base_url
+    server.shutdown()
+    server.server_close()
+    thread.join()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium (or $CHROME_PATH), launched once; a missing browser fails every test."""
+    executable = os.environ.get("CHROME_PATH") or shutil.which("chromium")
+    if not executable:
+        pytest.fail(
+            "Chromium is not installed, so the browser tests cannot run. Install it with "
+            "`bash tools/install-system-deps.sh` (as root) or `apt-get install chromium`.",
+            pytrace=False,
+        )
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=executable, headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def axe_source():
+    """The axe-core script, from node_modules (installed by `npm ci`)."""
+    if not AXE_JS.is_file():
+        pytest.fail(f"{AXE_JS.relative_to(ROOT)} is missing: run `npm ci`.", pytrace=False)
+    return AXE_JS.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh tab in a fresh context (no cookies or storage shared between tests)."""
+    context = browser.new_context()
+    yield context.new_page()
+    context.close()
+
+
+@dataclass
+class ConsoleError:
+    text: str
+    url: str
+
+
+@dataclass
+class PageWatch:
+    """What a tab did that the site must not do: log errors, or contact another host."""
+
+    console_errors: list[ConsoleError] = field(default_factory=list)
+    foreign_requests: list[str] = field(default_factory=list)
+
+    def on_console(self, message):
+        if message.type == "error":
+            self.console_errors.append(ConsoleError(message.text, message.location.get("url", "")))
+
+    def on_page_error(self, error):
+        self.console_errors.append(ConsoleError(f"uncaught {error.name}: {error.message}", ""))
+
+    def on_request(self, route, request):
+        # Recorded and aborted, so the check never depends on DNS or the network.
+        if urlsplit(request.url).hostname == HOST:
+            route.continue_()
+        else:
+            self.foreign_requests.append(request.url)
+            route.abort()
+
+
+@pytest.fixture
+def watch(page):
+    """Start recording console errors and requests to other hosts in `page`."""
+    recorder = PageWatch()
+    page.on("console", recorder.on_console)
+    page.on("pageerror", recorder.on_page_error)
+    page.route("**/*", recorder.on_request)
+    return recorder
