@@ -6,6 +6,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from . import assets, cli, database, errors, i18n, security
 from .config import INSTANCE, ROOT, load_config
 from .extensions import babel, csrf, mail
+from .sessions import LazySessionInterface
 
 
 def create_app(test_config=None):
@@ -18,8 +19,7 @@ def create_app(test_config=None):
         static_folder=str(ROOT / "static"),
     )
     load_config(app, test_config)
-    if proxies := int(app.config["PROXY_COUNT"]):
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
+    app.session_interface = LazySessionInterface()
 
     database.init_app(app)
     babel.init_app(app, locale_selector=i18n.current_language)
@@ -31,6 +31,9 @@ def create_app(test_config=None):
     errors.init_app(app)
     register_blueprints(app)
     cli.init_app(app)
+    if proxies := int(app.config["PROXY_COUNT"]):
+        # Outermost, so every layer inside sees the scheme and client the proxy reported.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
     return app
 
 

@@ -25,9 +25,10 @@ def cached_page(view):
 
     @wraps(view)
     def wrapper(**kwargs):
-        if not current_app.config["PAGE_CACHE"]:
+        app = current_app._get_current_object()
+        if not app.config["PAGE_CACHE"]:
             return view(**kwargs)
-        cache = current_app.extensions.setdefault("qb_page_cache", {})
+        cache = app.extensions.setdefault("qb_page_cache", {})
         key = (request.path, *g.get("page_variant", ()))
         html = cache.get(key)
         if html is None:

@@ -1,21 +1,26 @@
-"""Per-request CSP nonce and the security headers every response carries."""
+"""Per-request CSP nonce and the security headers every response carries.
+
+The headers are added by a small WSGI middleware rather than an after_request hook: it is
+several times cheaper per request, and it also covers responses Flask builds on its own.
+"""
 
 import secrets
 
 from flask import g, request
 
+NONCE_KEY = "qb.csp_nonce"
 PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
     "microphone=(), payment=(), usb=(), browsing-topics=()"
 )
-
-
-def csp_nonce():
-    """The nonce of this request's Content-Security-Policy, made on first use."""
-    nonce = g.get("csp_nonce")
-    if nonce is None:
-        nonce = g.csp_nonce = secrets.token_urlsafe(18)
-    return nonce
+STATIC_HEADERS = [
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    ("Referrer-Policy", "strict-origin-when-cross-origin"),
+    ("Permissions-Policy", PERMISSIONS_POLICY),
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+    ("Cross-Origin-Resource-Policy", "same-origin"),
+]
 
 
 def content_security_policy(nonce):
@@ -25,6 +30,8 @@ def content_security_policy(nonce):
         f"script-src 'nonce-{nonce}'; "
         "style-src 'self'; "
         "img-src 'self'; "
+        # Same-origin fetches only: crawlers' audit tools read robots.txt from the page.
+        "connect-src 'self'; "
         "form-action 'self'; "
         "base-uri 'none'; "
         "object-src 'none'; "
@@ -32,24 +39,50 @@ def content_security_policy(nonce):
     )
 
 
-def init_app(app):
-    """Attach the header hook and expose csp_nonce() to templates."""
-    app.jinja_env.globals["csp_nonce"] = csp_nonce
-    hsts = f"max-age={int(app.config['HSTS_MAX_AGE'])}; includeSubDomains"
+def csp_nonce():
+    """The nonce of this request's Content-Security-Policy."""
+    # While a cached page is rendered, g holds a placeholder that is swapped per request.
+    nonce = g.get("csp_nonce")
+    if nonce is None:
+        nonce = request.environ.get(NONCE_KEY)
+        if nonce is None:  # a request context without the middleware (CLI, tests)
+            nonce = request.environ[NONCE_KEY] = secrets.token_urlsafe(18)
+    return nonce
 
-    @app.after_request
-    def set_security_headers(response):
-        headers = response.headers
-        headers["Content-Security-Policy"] = content_security_policy(csp_nonce())
-        headers["X-Content-Type-Options"] = "nosniff"
-        headers["X-Frame-Options"] = "DENY"
-        headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
-        headers["Permissions-Policy"] = PERMISSIONS_POLICY
-        headers["Cross-Origin-Opener-Policy"] = "same-origin"
-        headers["Cross-Origin-Resource-Policy"] = "same-origin"
-        if request.is_secure:
-            headers["Strict-Transport-Security"] = hsts
-        if response.mimetype == "text/html":
-            # The body carries this request's nonce: no shared cache may keep it.
-            headers["Cache-Control"] = "private, no-cache"
-        return response
+
+class SecurityHeaders:
+    """WSGI middleware: a fresh nonce in the environ, the security headers on the way out."""
+
+    def __init__(self, wsgi_app, hsts_max_age):
+        self.wsgi_app = wsgi_app
+        self.hsts = ("Strict-Transport-Security", f"max-age={hsts_max_age}; includeSubDomains")
+
+    def __call__(self, environ, start_response):
+        nonce = environ[NONCE_KEY] = secrets.token_urlsafe(18)
+        secure = environ.get("wsgi.url_scheme") == "https"
+
+        def start(status, headers, exc_info=None):
+            headers.append(("Content-Security-Policy", content_security_policy(nonce)))
+            headers.extend(STATIC_HEADERS)
+            if secure:
+                headers.append(self.hsts)
+            if _is_html(headers):
+                # The body carries this request's nonce: no shared cache may keep it.
+                headers[:] = [h for h in headers if h[0].lower() != "cache-control"]
+                headers.append(("Cache-Control", "private, no-cache"))
+            return start_response(status, headers, exc_info)
+
+        return self.wsgi_app(environ, start)
+
+
+def _is_html(headers):
+    for name, value in headers:
+        if name.lower() == "content-type":
+            return value.startswith("text/html")
+    return False
+
+
+def init_app(app):
+    """Wrap the WSGI app with the header middleware and expose csp_nonce() to templates."""
+    app.jinja_env.globals["csp_nonce"] = csp_nonce
+    app.wsgi_app = SecurityHeaders(app.wsgi_app, int(app.config["HSTS_MAX_AGE"]))

@@ -4,7 +4,7 @@ import os
 from pathlib import Path
 
 import pytest
-from flask import abort, request
+from flask import abort, request, session
 
 from qb import create_app
 from qb.extensions import db
@@ -68,6 +68,15 @@ def app(make_app):
     @app.post("/_test/form")
     def form():
         return str(len(request.form))
+
+    @app.get("/_test/session/<value>")
+    def remember(value):
+        session["value"] = value
+        return "ok"
+
+    @app.get("/_test/session")
+    def recall():
+        return session.get("value", "-")
 
     @app.get("/_test/crash")
     def crash():

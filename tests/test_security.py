@@ -18,6 +18,7 @@ def test_every_response_carries_the_security_headers(client, url):
         "default-src 'none'",
         "style-src 'self'",
         "img-src 'self'",
+        "connect-src 'self'",
         "form-action 'self'",
         "base-uri 'none'",
         "object-src 'none'",
