@@ -3,7 +3,10 @@
 from flask import current_app, render_template
 from flask.globals import request_ctx
 from flask_babel import lazy_gettext as _l
+from markupsafe import escape
 from werkzeug.exceptions import HTTPException, InternalServerError
+
+from .i18n import current_language
 
 ERROR_TEXTS = {
     400: (
@@ -37,6 +40,13 @@ ERROR_TEXTS = {
 }
 
 
+FALLBACK_PAGE = """<!doctype html>
+<html lang="{lang}"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>{title}</title>
+</head><body><main><h1>{title}</h1><p>{text}</p><p><a href="/">Qauipsiz Bolashaq</a></p>
+</main></body></html>"""
+
+
 def render_error(error):
     """Render the page for an HTTP error, keeping its status code and headers."""
     status = error.code or 500
@@ -49,7 +59,11 @@ def render_error(error):
         # page are relative, so one bound to our own first trusted host serves.
         hosts = current_app.config.get("TRUSTED_HOSTS") or ["localhost"]
         request_ctx.url_adapter = current_app.url_map.bind(hosts[0])
-    body = render_template("errors/error.html", code=status, title=title, text=text)
+    try:
+        body = render_template("errors/error.html", code=status, title=title, text=text)
+    except Exception:  # a broken template or catalogue must not turn into a bare 500
+        current_app.logger.exception("Error page %s could not be rendered", status)
+        body = FALLBACK_PAGE.format(lang=current_language(), title=escape(title), text=escape(text))
     response = error.get_response()  # keeps headers such as Allow and Retry-After
     response.set_data(body)
     response.status_code = status

@@ -1,8 +1,8 @@
 """Rendering pages whose HTML is the same for every visitor except the CSP nonce.
 
 A page is rendered once per path (and variant) with a random placeholder where the nonce
-goes; each request then gets a copy with its own fresh nonce put in. The nonce stays per
-request, the template work happens once per process.
+goes, and kept as UTF-8 bytes; each request gets a copy with its own fresh nonce put in.
+The nonce stays per request; the template work and the encoding happen once per process.
 """
 
 import secrets
@@ -13,6 +13,8 @@ from flask import current_app, g, request
 from .security import csp_nonce
 
 _PLACEHOLDER = "qbnonce" + secrets.token_hex(16)
+_PLACEHOLDER_BYTES = _PLACEHOLDER.encode("ascii")
+_HTML = "text/html; charset=utf-8"
 
 
 def clear_page_cache(app):
@@ -30,14 +32,15 @@ def cached_page(view):
             return view(**kwargs)
         cache = app.extensions.setdefault("qb_page_cache", {})
         key = (request.path, *g.get("page_variant", ()))
-        html = cache.get(key)
-        if html is None:
+        body = cache.get(key)
+        if body is None:
             g.csp_nonce = _PLACEHOLDER
             try:
-                html = view(**kwargs)
+                body = view(**kwargs).encode("utf-8")
             finally:
                 g.pop("csp_nonce", None)
-            cache[key] = html
-        return html.replace(_PLACEHOLDER, csp_nonce())
+            cache[key] = body
+        nonce = csp_nonce().encode("ascii")
+        return app.response_class(body.replace(_PLACEHOLDER_BYTES, nonce), content_type=_HTML)
 
     return wrapper

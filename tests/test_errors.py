@@ -57,3 +57,15 @@ def test_unusual_status_codes_get_a_sensible_page(client):
     response = client.get("/_test/abort/410")
     assert response.status_code == 410
     assert "<h1>Сұрау қате</h1>" in response.text
+
+
+def test_a_broken_error_template_still_gives_a_localised_page(client, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("template broken")
+
+    monkeypatch.setattr("qb.errors.render_template", broken)
+    response = client.get("/ru/no-such-page")
+    assert response.status_code == 404
+    assert '<html lang="ru">' in response.text
+    assert "<h1>Страница не найдена</h1>" in response.text
+    assert "template broken" not in response.text
