@@ -1,6 +1,7 @@
 """Languages, URL prefixes and locale choice: Kazakh at /…, Russian at /ru/…, English at /en/…."""
 
 from datetime import date
+from urllib.parse import quote
 
 from flask import current_app, g, request
 from flask_babel import format_date
@@ -54,7 +55,7 @@ def current_language():
 def language_links():
     """Alternate URLs of the current page: [(lang, absolute URL, relative path)]."""
     site = current_app.config["SITE_URL"].rstrip("/")
-    rest = split_language(request.path)[1]
+    rest = quote(split_language(request.path)[1])
     return [
         (lang, site + localized_path(rest, lang), localized_path(rest, lang)) for lang in LANGUAGES
     ]

@@ -69,3 +69,15 @@ def test_a_broken_error_template_still_gives_a_localised_page(client, monkeypatc
     assert '<html lang="ru">' in response.text
     assert "<h1>Страница не найдена</h1>" in response.text
     assert "template broken" not in response.text
+
+
+def test_error_pages_name_no_canonical_address(client):
+    html = client.get("/en/no-such-page").text
+    assert 'rel="canonical"' not in html and "hreflang=\"x-default\"" not in html
+    assert 'href="/ru/no-such-page" hreflang="ru"' in html  # the switcher still works
+
+
+def test_odd_paths_are_escaped_in_links(client):
+    html = client.get('/en/a b"<x>').text
+    assert 'href="/ru/a%20b%22%3Cx%3E"' in html
+    assert "<x>" not in html
