@@ -17,11 +17,6 @@ _PLACEHOLDER_BYTES = _PLACEHOLDER.encode("ascii")
 _HTML = "text/html; charset=utf-8"
 
 
-def clear_page_cache(app):
-    """Forget every rendered page, e.g. after content files changed."""
-    app.extensions.pop("qb_page_cache", None)
-
-
 def cached_page(view):
     """Cache the HTML a view returns, per path; errors (such as 404) are never cached."""
 

@@ -3,7 +3,6 @@
 from ..content import Document, content_path, list_documents, read_document
 from ..i18n import DEFAULT_LANGUAGE
 
-PAGES = ("home", "about", "services", "offers", "contact", "cookies")
 OFFERS = "offers"
 
 
