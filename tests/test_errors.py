@@ -81,3 +81,37 @@ def test_odd_paths_are_escaped_in_links(client):
     html = client.get('/en/a b"<x>').text
     assert 'href="/ru/a%20b%22%3Cx%3E"' in html
     assert "<x>" not in html
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/%00",
+        "/%ff",
+        "/ru/%c0%ae%c0%ae/",
+        "/" + "a" * 10_000,
+        "/\\evil.example",
+        "/offers/%00",
+        "/static/%00",
+        "/politika%0d%0aSet-Cookie:x=1",
+        "/en/offers/" + "x" * 5_000,
+        "/sitemap.xml/",
+    ],
+)
+def test_hostile_paths_get_a_plain_not_found(client, path):
+    response = client.get(path)
+    assert response.status_code == 404
+    assert "Set-Cookie" not in response.headers
+    assert "Traceback" not in response.text
+
+
+@pytest.mark.parametrize("method", ["TRACE", "BREW", "PUT", "PATCH"])
+def test_unknown_methods_are_refused(client, method):
+    assert client.open("/ru/", method=method).status_code in (400, 405)
+
+
+def test_head_gives_the_headers_without_a_body(client):
+    response = client.head("/ru/")
+    assert response.status_code == 200
+    assert response.data == b""
+    assert int(response.headers["Content-Length"]) > 1000
