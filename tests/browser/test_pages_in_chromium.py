@@ -138,3 +138,12 @@ def test_every_tab_stop_shows_a_focus_outline(page, live_server):
     assert len(stops) > 10, "expected the skip link, navigation, content and footer links"
     unmarked = [s["element"] for s in stops if s["outline"] == "none" or s["width"] < 2]
     assert unmarked == []
+
+
+def test_no_page_stores_anything_in_the_browser(page, live_server):
+    """The cookie page says the site sets no cookie: Chromium must agree after every page."""
+    for path in ALL_PAGES:
+        page.goto(live_server + path)
+    stored = page.evaluate("[document.cookie, localStorage.length, sessionStorage.length]")
+    assert page.context.cookies() == []
+    assert stored == ["", 0, 0]
