@@ -9,9 +9,7 @@ FLASK := $(BIN)/flask --app qb
 run: setup
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
-test: test-setup
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+test: test-setup lint
 	$(BIN)/pytest
 
 setup: $(VENV)/.installed instance/config.py translations database
@@ -38,7 +36,7 @@ translations: $(VENV)/.installed
 database: $(VENV)/.installed instance/config.py
 	$(FLASK) db upgrade
 
-lint:
+lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 

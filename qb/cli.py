@@ -9,6 +9,8 @@ from .i18n import LANGUAGES
 TRANSLATIONS = ROOT / "translations"
 BABEL_CFG = TRANSLATIONS / "babel.cfg"
 POT_FILE = TRANSLATIONS / "messages.pot"
+# Folders with no visitor-facing text (besides hidden ones and those starting with "_").
+SKIPPED_DIRS = ("node_modules", "tests", "bench")
 
 
 def pybabel(*args):
@@ -27,7 +29,7 @@ def extract():
         "--no-location",
         "--sort-output",
         "--ignore-dirs",
-        ".* _* node_modules tests bench",
+        " ".join((".*", "_*", *SKIPPED_DIRS)),
         "--project",
         "qb",
         "-o",
@@ -68,7 +70,7 @@ def update_command():
 @translate.command("compile")
 def compile_command():
     """Build the .mo files the site reads at run time."""
-    pybabel("compile", "-d", TRANSLATIONS, "--statistics")
+    pybabel("compile", "-d", TRANSLATIONS)
 
 
 @translate.command("init")

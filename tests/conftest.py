@@ -4,11 +4,11 @@ import os
 from pathlib import Path
 
 import pytest
-from flask import abort, request, session
+from flask import Blueprint, abort, request, session
 
 from qb import create_app
 from qb.extensions import db
-from qb.i18n import LANGUAGES
+from qb.i18n import LANGUAGES, localized_route
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "templates" / "content"
@@ -60,10 +60,15 @@ def make_app(tmp_path):
 def app(make_app):
     app = make_app()
 
-    # Routes that only exist in tests, to reach every error page.
-    @app.get("/_test/abort/<int:code>")
+    # Routes that only exist in tests; the abort route in every language, to reach every
+    # error page in every language.
+    testing = Blueprint("testing", __name__)
+
+    @localized_route(testing, "/_test/abort/<int:code>")
     def abort_with(code):
         abort(code)
+
+    app.register_blueprint(testing)
 
     @app.post("/_test/form")
     def form():

@@ -7,7 +7,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
-from qb.cli import BABEL_CFG
+from qb.cli import BABEL_CFG, SKIPPED_DIRS
 from qb.i18n import LANGUAGES
 
 from .conftest import ROOT
@@ -21,7 +21,7 @@ def source_messages():
 
     def wanted(dirname):
         name = Path(dirname).name
-        return not name.startswith((".", "_")) and name not in {"node_modules", "tests", "bench"}
+        return not name.startswith((".", "_")) and name not in SKIPPED_DIRS
 
     found = set()
     for _file, _line, message, _comments, _context in extract_from_dir(
