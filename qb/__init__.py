@@ -39,8 +39,12 @@ def create_app(test_config=None):
 
 def register_blueprints(app):
     """Attach the feature blueprints."""
+    from .consent.views import bp as consent_bp
+    from .contact.views import bp as contact_bp
     from .pages.views import bp as pages_bp
     from .policy.views import bp as policy_bp
 
     app.register_blueprint(pages_bp)
     app.register_blueprint(policy_bp)
+    app.register_blueprint(contact_bp)
+    app.register_blueprint(consent_bp)

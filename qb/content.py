@@ -75,3 +75,8 @@ def read_document(path: Path, lang: str) -> Document:
 def list_documents(lang, folder):
     """Slugs of the content files in a folder, sorted."""
     return sorted(p.stem for p in content_path(lang, folder).glob("*.md"))
+
+
+def get_page(lang: str, name: str) -> Document:
+    """The content of one of the fixed pages (`templates/content/<lang>/<name>.md`)."""
+    return read_document(content_path(lang, f"{name}.md"), lang)

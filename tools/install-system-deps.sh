@@ -11,6 +11,7 @@ command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
 # The database tests start a throwaway PostgreSQL cluster of their own.
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || command -v initdb >/dev/null 2>&1 \
   || missing+=(postgresql)
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 if [ "${QB_WITH_BENCH_TOOLS:-0}" = 1 ]; then
   command -v wrk >/dev/null 2>&1 || missing+=(wrk)
 fi

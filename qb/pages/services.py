@@ -6,11 +6,6 @@ from ..i18n import DEFAULT_LANGUAGE
 OFFERS = "offers"
 
 
-def get_page(lang: str, name: str) -> Document:
-    """The content of one of the fixed pages."""
-    return read_document(content_path(lang, f"{name}.md"), lang)
-
-
 def list_offers(lang: str) -> list[Document]:
     """Every offer in `lang`, newest first."""
     offers = [

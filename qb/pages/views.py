@@ -3,6 +3,7 @@
 from flask import Blueprint, Response, abort, current_app, render_template, url_for
 from flask_babel import lazy_gettext as _l
 
+from ..content import get_page
 from ..i18n import LANGUAGES, current_language, localized_route
 from ..rendering import cached_page
 from . import services
@@ -14,9 +15,9 @@ SITEMAP_ENDPOINTS = (
     "pages.about",
     "pages.services",
     "pages.offers",
-    "pages.contact",
+    "contact.page",
     "policy.politika",
-    "pages.cookies",
+    "consent.cookies",
 )
 OFFER_KINDS = {
     "product": _l("New product"),
@@ -32,7 +33,7 @@ def offer_kind(kind):
 
 
 def _text_page(name):
-    return render_template("pages/page.html", page=services.get_page(current_language(), name))
+    return render_template("pages/page.html", page=get_page(current_language(), name))
 
 
 @localized_route(bp, "/")
@@ -41,7 +42,7 @@ def home():
     """The welcome text and the current offers."""
     lang = current_language()
     return render_template(
-        "pages/home.html", page=services.get_page(lang, "home"), offers=services.list_offers(lang)
+        "pages/home.html", page=get_page(lang, "home"), offers=services.list_offers(lang)
     )
 
 
@@ -59,22 +60,6 @@ def services_page():
     return _text_page("services")
 
 
-@localized_route(bp, "/cookies")
-@cached_page
-def cookies():
-    """Which cookies the site sets."""
-    return _text_page("cookies")
-
-
-@localized_route(bp, "/contact")
-@cached_page
-def contact():
-    """How to reach the operator."""
-    return render_template(
-        "pages/contact.html", page=services.get_page(current_language(), "contact")
-    )
-
-
 @localized_route(bp, "/offers")
 @cached_page
 def offers():
@@ -82,7 +67,7 @@ def offers():
     lang = current_language()
     return render_template(
         "pages/offers.html",
-        page=services.get_page(lang, "offers"),
+        page=get_page(lang, "offers"),
         offers=services.list_offers(lang),
     )
 

@@ -1,0 +1,1 @@
+"""Cookie and analytics consent: the banner, the choice and its proof."""

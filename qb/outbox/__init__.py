@@ -1,0 +1,1 @@
+"""Outgoing mail: stored with the data it belongs to, then delivered by a sender."""
