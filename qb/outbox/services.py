@@ -1,0 +1,116 @@
+"""The outbox API: queue mail with the caller's rows, ask for delivery, inspect, requeue."""
+
+import logging
+
+import sqlalchemy as sa
+from flask import current_app
+
+from ..extensions import db
+from . import background
+from .messages import clean_body, clean_header, make_message_id
+from .models import FAILED, PENDING, SENDING, STATUSES, OutboxMessage, utcnow
+
+log = logging.getLogger(__name__)
+
+
+def queue_mail(
+    *,
+    kind: str,
+    key: str,
+    to: str,
+    subject: str,
+    text: str,
+    html: str,
+    to_name: str | None = None,
+    reply_to: str | None = None,
+    reply_to_name: str | None = None,
+    ref: str | None = None,
+) -> OutboxMessage:
+    """Add one message to db.session without committing; the caller commits it with its own rows.
+
+    `key` is an idempotency key: if a message with it is already in the session or the
+    database, that message is returned unchanged and nothing new is added. Two transactions
+    racing with the same key cannot both commit: the UNIQUE constraint fails the second.
+    Header values are cleaned of line breaks and control characters here, before storing.
+    """
+    for obj in db.session.new:
+        if isinstance(obj, OutboxMessage) and obj.idempotency_key == key:
+            return obj
+    existing = db.session.scalar(sa.select(OutboxMessage).filter_by(idempotency_key=key))
+    if existing is not None:
+        return existing
+    message = OutboxMessage(
+        kind=clean_header(kind, 40),
+        idempotency_key=key,
+        ref=ref,
+        recipient=clean_header(to, 320),
+        recipient_name=clean_header(to_name),
+        reply_to=clean_header(reply_to, 320),
+        reply_to_name=clean_header(reply_to_name),
+        subject=clean_header(subject, 300),
+        body_text=clean_body(text),
+        body_html=clean_body(html),
+        message_id=make_message_id(current_app.config["SITE_URL"]),
+        status=PENDING,
+        attempts=0,
+        next_attempt_at=utcnow(),
+        created_at=utcnow(),
+    )
+    db.session.add(message)
+    return message
+
+
+def request_delivery() -> None:
+    """After a commit: ask this process's background sender to deliver due mail soon.
+
+    Never blocks and never raises: the mail is already safe in the outbox, and the worker
+    or `flask outbox send` delivers it if this process cannot.
+    """
+    try:
+        background.wake(current_app._get_current_object())
+    except Exception as exc:  # noqa: BLE001 - the response must not fail because of mail
+        log.error("outbox: could not wake the background sender: %s", type(exc).__name__)
+
+
+def status_counts() -> dict[str, int]:
+    """How many messages are in each state."""
+    rows = db.session.execute(
+        sa.select(OutboxMessage.status, sa.func.count()).group_by(OutboxMessage.status)
+    )
+    counts = dict.fromkeys(STATUSES, 0)
+    counts.update(dict(rows.all()))
+    return counts
+
+
+def oldest_pending():
+    """When the longest-waiting undelivered message was queued (UTC), or None: the health sign."""
+    query = sa.select(sa.func.min(OutboxMessage.created_at)).where(
+        OutboxMessage.status.in_((PENDING, SENDING))
+    )
+    return db.session.scalar(query)
+
+
+def failed_messages() -> list[OutboxMessage]:
+    """Every message the sender gave up on, oldest first."""
+    query = sa.select(OutboxMessage).filter_by(status=FAILED).order_by(OutboxMessage.id)
+    return list(db.session.scalars(query))
+
+
+def retry_failed(ids=None) -> list[int]:
+    """Put failed messages (the given ids, or all) back in the queue, due now; commit."""
+    query = sa.update(OutboxMessage).where(OutboxMessage.status == FAILED)
+    if ids is not None:
+        query = query.where(OutboxMessage.id.in_(ids))
+    requeued = db.session.scalars(
+        query.values(
+            status=PENDING, attempts=0, next_attempt_at=utcnow(), locked_until=None
+        ).returning(OutboxMessage.id)
+    ).all()
+    db.session.commit()
+    return sorted(requeued)
+
+
+def forget_mail(ref: str) -> int:
+    """Delete every outbox row that belongs to `ref` (erasure); the caller commits."""
+    result = db.session.execute(sa.delete(OutboxMessage).where(OutboxMessage.ref == ref))
+    return result.rowcount

@@ -1,0 +1,159 @@
+"""Several senders at once, on SQLite and PostgreSQL: every message is delivered exactly once."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from qb.extensions import db
+from qb.outbox.models import OutboxMessage
+from qb.outbox.sender import send_due
+
+from .outbox_helpers import queue, rows, with_outbox_table
+
+FLASK = [str(Path(sys.executable).parent / "flask"), "--app", "qb", "outbox"]
+
+
+def run_sender_threads(app, count):
+    """`count` threads, released together, each running passes until one finds nothing."""
+    results, errors = [], []
+    start = threading.Barrier(count)
+
+    def sender():
+        try:
+            with app.app_context():
+                start.wait()
+                while (result := send_due(app.config)).handled:
+                    results.append(result)
+        except Exception as exc:  # noqa: BLE001 - reported by the test below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=sender) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert not errors, errors
+    return sum(r.sent for r in results)
+
+
+def assert_each_delivered_once(app, sink, count):
+    received = sink.wait_for(count)
+    assert len(sink.messages) == count
+    message_ids = [m.message["Message-ID"] for m in received]
+    assert len(set(message_ids)) == count
+    stored = rows(app)
+    assert set(message_ids) == {r["message_id"] for r in stored}
+    assert {(r["status"], r["attempts"]) for r in stored} == {("sent", 1)}
+
+
+def test_concurrent_senders_on_sqlite_send_each_message_once(make_app, smtp_server):
+    app = with_outbox_table(make_app(**smtp_server.settings(), OUTBOX_BATCH_SIZE=5))
+    queue(app, 120)
+    assert run_sender_threads(app, 4) == 120
+    assert_each_delivered_once(app, smtp_server, 120)
+
+
+@pytest.fixture
+def postgres_app(make_app, postgres_uri, smtp_server):
+    app = make_app(
+        **smtp_server.settings(), SQLALCHEMY_DATABASE_URI=postgres_uri, OUTBOX_BATCH_SIZE=5
+    )
+    upgrade = app.test_cli_runner().invoke(args=["db", "upgrade"])
+    assert upgrade.exit_code == 0, upgrade.output
+
+    def empty():
+        with app.app_context():
+            db.session.execute(OutboxMessage.__table__.delete())
+            db.session.commit()
+
+    empty()
+    yield app
+    empty()
+
+
+def test_concurrent_senders_on_postgresql_send_each_message_once(postgres_app, smtp_server):
+    queue(postgres_app, 120)
+    assert run_sender_threads(postgres_app, 4) == 120
+    assert_each_delivered_once(postgres_app, smtp_server, 120)
+
+
+def cli_env(tmp_path, sink, **extra):
+    """Settings for `flask --app qb` in a child process, through QB_* variables."""
+    settings = {
+        "SECRET_KEY": "x" * 40,
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.sqlite3'}",
+        **sink.settings(),
+        "OUTBOX_BATCH_SIZE": 5,
+        "OUTBOX_EML_DIR": str(tmp_path / "mail"),
+        **extra,
+    }
+    env = {k: v for k, v in os.environ.items() if not k.startswith("QB_")}
+    env.update({f"QB_{k}": json.dumps(v) for k, v in settings.items()})
+    return env
+
+
+def test_concurrent_send_processes_send_each_message_once(make_app, smtp_server, tmp_path):
+    app = with_outbox_table(make_app(**smtp_server.settings()))
+    queue(app, 90)
+    env = cli_env(tmp_path, smtp_server)
+    senders = [
+        subprocess.Popen([*FLASK, "send"], env=env, stdout=subprocess.PIPE, text=True)
+        for _ in range(3)
+    ]
+    outputs = [p.communicate(timeout=60)[0] for p in senders]
+    assert [p.returncode for p in senders] == [0, 0, 0]
+    assert sum(int(o.split("sent ")[1].split(",")[0]) for o in outputs) == 90
+    assert_each_delivered_once(app, smtp_server, 90)
+
+
+def test_the_worker_delivers_and_stops_cleanly_on_sigterm(make_app, smtp_server, tmp_path):
+    app = with_outbox_table(make_app(**smtp_server.settings()))
+    queue(app, 3)
+    worker = subprocess.Popen(
+        [*FLASK, "worker"],
+        env=cli_env(tmp_path, smtp_server, OUTBOX_POLL_SECONDS=0.2),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        smtp_server.wait_for(3)
+        queue(app, 2, start=4)  # picked up by a later pass, without any wake-up call
+        smtp_server.wait_for(5)
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        out, err = worker.communicate(timeout=30)
+    assert worker.returncode == 0, err
+    assert "outbox worker stopped" in out
+    assert_each_delivered_once(app, smtp_server, 5)
+
+
+def test_the_worker_outlives_an_unavailable_database(smtp_server, tmp_path):
+    missing = tmp_path / "not-yet" / "qb.sqlite3"  # SQLite cannot open a file in no directory
+    worker = subprocess.Popen(
+        [*FLASK, "worker"],
+        env=cli_env(
+            tmp_path,
+            smtp_server,
+            SQLALCHEMY_DATABASE_URI=f"sqlite:///{missing}",
+            OUTBOX_POLL_SECONDS=0.2,
+        ),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        with pytest.raises(subprocess.TimeoutExpired):
+            worker.wait(timeout=2)  # still running after several failed passes
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        out, err = worker.communicate(timeout=30)
+    assert worker.returncode == 0, err
+    assert "database unavailable (OperationalError)" in err
+    assert "outbox worker stopped" in out
