@@ -1,0 +1,224 @@
+"""The enquiry form: the shape of each field, cleaned and checked; deciding is the service's job."""
+
+import re
+import time
+import unicodedata
+
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.csrf import CSRFError
+from itsdangerous import BadSignature, TimestampSigner
+from wtforms import Field, HiddenField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
+
+from ..extensions import csrf
+
+NAME_MAX = 100
+EMAIL_MAX = 254
+PHONE_INPUT_MAX = 32
+MESSAGE_MAX = 5000
+CHECKED = "yes"  # the only value a ticked consent box sends
+PHONE_REGION = "KZ"
+PHONE_EXAMPLE = "+7 701 123 45 67"
+APOSTROPHES = "'’ʼ"
+TOKEN_SALT = "qb.contact.form-token"
+_SPACES = re.compile(r"\s+")
+# Categories removed from every field: controls, invisible formatting (bidi overrides, zero
+# width), line and paragraph separators, private use and lone surrogates.
+_STRIPPED = {"Cc", "Cf", "Zl", "Zp", "Co", "Cs"}
+_MESSAGE_KEPT = {"\n", "\t", "\u200d"}  # line breaks, tabs and the emoji joiner
+
+
+def clean_line(value):
+    """One line of text: NFC, no invisible or control characters, single spaces, trimmed."""
+    if value is None:
+        return value
+    value = unicodedata.normalize("NFC", value)
+    value = "".join(" " if c.isspace() else c for c in value if not _stripped(c) or c.isspace())
+    return _SPACES.sub(" ", value).strip()
+
+
+def clean_text(value):
+    """Several lines of text: NFC, newlines kept (as \\n), other control characters removed."""
+    if value is None:
+        return value
+    value = unicodedata.normalize("NFC", value).replace("\r\n", "\n").replace("\r", "\n")
+    return "".join(c for c in value if c in _MESSAGE_KEPT or not _stripped(c)).strip()
+
+
+def _stripped(char):
+    return unicodedata.category(char) in _STRIPPED
+
+
+def _name_char_ok(char):
+    if char in " -" or char in APOSTROPHES or unicodedata.category(char).startswith("M"):
+        return True
+    if not char.isalpha():
+        return False
+    # Kazakh and Russian are written in Cyrillic, English and Kazakh's Latin alphabet in Latin.
+    return unicodedata.name(char, "").startswith(("CYRILLIC", "LATIN"))
+
+
+def person_name(_form, field):
+    """Letters (Cyrillic or Latin) with spaces, hyphens and apostrophes, starting with a letter."""
+    if not field.data[:1].isalpha() or not all(map(_name_char_ok, field.data)):
+        raise ValidationError(
+            _l("Please write your name in letters; spaces, hyphens and apostrophes are fine.")
+        )
+
+
+def email_address(_form, field):
+    """A syntactically valid address (no DNS lookup), kept in its normalised ASCII form."""
+    try:
+        result = validate_email(field.data, check_deliverability=False, allow_smtputf8=False)
+    except EmailNotValidError as error:
+        raise ValidationError(
+            _l("Please enter an e-mail address such as name@example.kz.")
+        ) from error
+    # What the visitor typed stays in field.data, to be shown again if another field is wrong.
+    field.normalized = result.ascii_email or result.normalized
+    if len(field.normalized) > EMAIL_MAX:
+        raise ValidationError(_l("This e-mail address is too long."))
+
+
+def phone_number(_form, field):
+    """A valid phone number, Kazakhstan's unless it starts with another country's code; E.164."""
+    try:
+        number = phonenumbers.parse(field.data, PHONE_REGION)
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_valid_number(number):
+        raise ValidationError(
+            _l(
+                "Please enter a phone number such as %(example)s, or leave it empty.",
+                example=PHONE_EXAMPLE,
+            )
+        )
+    field.normalized = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+class TickBox(Field):
+    """A checkbox that counts as ticked only when it sends exactly CHECKED.
+
+    WTForms' BooleanField takes "off", "0" or "no" as ticked: a forged value must not
+    pass for consent.
+    """
+
+    def process_formdata(self, valuelist):
+        self.data = bool(valuelist) and valuelist[0] == CHECKED
+
+    def _value(self):
+        return CHECKED
+
+
+def ticked(message):
+    """Validator: the box must be ticked."""
+
+    def check(_form, field):
+        if field.data is not True:
+            raise StopValidation(message)
+
+    return check
+
+
+class EnquiryForm(FlaskForm):
+    """Name, e-mail, optional phone, message, the required consent and the optional newsletter."""
+
+    class Meta:
+        csrf = False  # checked by check_csrf(), so a failure keeps what the visitor typed
+
+        def get_translations(self, form):
+            # Every message here is our own, translated by Flask-Babel; loading WTForms'
+            # catalogue as well would cost each request a .mo file parse.
+            return None
+
+    name = StringField(
+        _l("Full name"),
+        filters=[clean_line],
+        validators=[
+            DataRequired(_l("Please enter your full name.")),
+            Length(2, NAME_MAX, _l("Please enter between %(min)d and %(max)d characters.")),
+            person_name,
+        ],
+    )
+    email = StringField(
+        _l("E-mail"),
+        filters=[clean_line],
+        validators=[
+            DataRequired(_l("Please enter your e-mail address.")),
+            Length(max=EMAIL_MAX, message=_l("This e-mail address is too long.")),
+            email_address,
+        ],
+    )
+    phone = StringField(
+        _l("Phone"),
+        filters=[clean_line],
+        validators=[
+            Optional(),
+            Length(max=PHONE_INPUT_MAX, message=_l("This phone number is too long.")),
+            phone_number,
+        ],
+    )
+    message = TextAreaField(
+        _l("Message"),
+        filters=[clean_text],
+        validators=[
+            DataRequired(_l("Please write your message.")),
+            Length(
+                max=MESSAGE_MAX, message=_l("Please shorten your message to %(max)d characters.")
+            ),
+        ],
+    )
+    consent = TickBox(
+        _l("I agree to the processing of my personal data"),
+        validators=[ticked(_l("Please tick the box to agree, or write to us by e-mail instead."))],
+        id="enquiry-consent",  # "consent-…" ids belong to the cookie banner
+    )
+    newsletter = TickBox(
+        _l("Send me news about new products, services and special offers"), id="newsletter-consent"
+    )
+    # Hidden: the signed submission key and the time the form was served.
+    form_token = HiddenField()
+    # A honeypot: hidden from people and screen readers, so only a bot fills it in.
+    website = StringField()
+
+    def enquiry(self):
+        """The validated fields as the service takes them (e-mail and phone normalised)."""
+        return {
+            "name": self.name.data,
+            "email": self.email.normalized,
+            "phone": getattr(self.phone, "normalized", None) if self.phone.data else None,
+            "message": self.message.data,
+            "newsletter": self.newsletter.data is True,
+        }
+
+    def is_bot(self):
+        """The honeypot was filled in."""
+        return bool((self.website.data or "").strip())
+
+    def submission(self):
+        """(submission key, seconds since the form was served), or None if the token is forged."""
+        signer = TimestampSigner(current_app.secret_key, salt=TOKEN_SALT)
+        try:
+            key, signed_at = signer.unsign(self.form_token.data or "", return_timestamp=True)
+        except BadSignature:
+            return None
+        return key.decode("ascii"), time.time() - signed_at.timestamp()
+
+
+def new_form_token(key):
+    """The hidden form_token for a form served now with submission `key`."""
+    signer = TimestampSigner(current_app.secret_key, salt=TOKEN_SALT)
+    return signer.sign(key).decode("ascii")
+
+
+def check_csrf():
+    """The same CSRF check as every other POST, giving its reason instead of a 400 page."""
+    try:
+        csrf.protect()
+    except CSRFError as error:
+        return error.description
+    return None

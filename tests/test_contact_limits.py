@@ -1,0 +1,122 @@
+"""Rate limits on the contact form's POST, counted in a real Redis shared by all workers."""
+
+import logging
+import random
+
+import pytest
+
+from qb import create_app
+
+from .contact_helpers import enquiries, open_form, send, with_tables
+
+
+@pytest.fixture
+def limited(make_app, redis_uri):
+    """Make apps ("workers") that share one Redis counter."""
+
+    def make(**overrides):
+        settings = {
+            "CONTACT_MIN_FILL_SECONDS": 0,
+            "CONTACT_RATE_LIMIT": "5 per minute",
+            "RATELIMIT_STORAGE_URI": redis_uri,
+            **overrides,
+        }
+        return with_tables(make_app(**settings))
+
+    return make
+
+
+@pytest.fixture
+def address():
+    """A client address of this test's own, so counters of other tests do not count."""
+    return f"10.{random.randrange(256)}.{random.randrange(256)}.{random.randrange(1, 255)}"
+
+
+def client_from(app, address):
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = address
+    return client
+
+
+def test_the_sixth_post_in_a_minute_gets_a_localised_429_with_retry_after(limited, address):
+    app = limited()
+    client = client_from(app, address)
+    statuses = [send(client, "/ru/contact", email=f"v{n}@example.kz").status_code for n in range(5)]
+    assert statuses == [303] * 5
+
+    refused = send(client, "/ru/contact", email="v6@example.kz")
+    assert refused.status_code == 429
+    assert 0 < int(refused.headers["Retry-After"]) <= 60
+    assert "<h1>Слишком много запросов</h1>" in refused.text
+    assert '<html lang="ru">' in refused.text
+    assert len(enquiries(app)) == 5
+
+
+def test_opening_the_page_is_not_limited(limited, address):
+    client = client_from(limited(), address)
+    for _ in range(12):
+        open_form(client)
+
+
+def test_two_workers_share_one_counter(limited, address):
+    one, two = client_from(limited(), address), client_from(limited(), address)
+    assert [send(one, email=f"a{n}@example.kz").status_code for n in range(3)] == [303] * 3
+    assert [send(two, email=f"b{n}@example.kz").status_code for n in range(2)] == [303] * 2
+    assert send(one, email="c@example.kz").status_code == 429
+    assert send(two, email="d@example.kz").status_code == 429
+
+
+def test_each_client_address_has_its_own_counter(limited, address):
+    app = limited(CONTACT_RATE_LIMIT="1 per minute")
+    client = app.test_client()
+    near = {"REMOTE_ADDR": address}
+    far = {"REMOTE_ADDR": address.rsplit(".", 1)[0] + ".255"}
+    data = {**open_form(client), "name": "Әсел Нұр", "email": "a@example.kz", "message": "Сәлем"}
+    assert (
+        client.post("/contact", data={**data, "consent": "yes"}, environ_base=near).status_code
+        == 303
+    )
+    assert client.post("/contact", data=data, environ_base=near).status_code == 429
+    assert client.post("/contact", data=data, environ_base=far).status_code == 422
+
+
+def test_production_warns_about_memory_counters_and_a_missing_bin(caplog):
+    caplog.set_level(logging.WARNING)
+    create_app({"SECRET_KEY": "k" * 40, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    assert "RATELIMIT_STORAGE_URI" in caplog.text
+    assert "OPERATOR_BIN" in caplog.text
+    caplog.clear()
+    create_app(
+        {
+            "SECRET_KEY": "k" * 40,
+            "SQLALCHEMY_DATABASE_URI": "sqlite://",
+            "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:1/0",
+            "OPERATOR_BIN": "123456789012",
+        }
+    )
+    assert caplog.text == ""
+
+
+def test_with_redis_unreachable_enquiries_are_still_accepted(make_app, address):
+    from .smtp import free_port
+
+    app = with_tables(
+        make_app(
+            CONTACT_MIN_FILL_SECONDS=0,
+            CONTACT_RATE_LIMIT="2 per minute",
+            RATELIMIT_STORAGE_URI=f"redis://127.0.0.1:{free_port()}/0",
+        )
+    )
+    client = client_from(app, address)
+    statuses = [send(client, email=f"r{n}@example.kz").status_code for n in range(3)]
+    assert statuses == [303, 303, 429]  # limited in memory meanwhile
+    assert len(enquiries(app)) == 2
+
+
+def test_pages_without_a_limit_carry_no_limit_headers(limited, address):
+    client = client_from(limited(), address)
+    for path in ("/", "/ru/about", "/en/contact"):
+        assert not [h for h in client.get(path).headers if h[0].startswith("X-RateLimit")]
+    response = send(client)
+    assert response.status_code == 303
+    assert response.headers["X-RateLimit-Remaining"] == "4"
