@@ -46,6 +46,7 @@ format:
 
 bench: test-setup
 	$(BIN)/python bench/throughput.py
+	$(BIN)/python bench/enquiries.py
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache

@@ -3,7 +3,7 @@
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import assets, cli, database, errors, i18n, security
+from . import assets, cli, database, errors, i18n, ratelimit, security
 from .config import INSTANCE, ROOT, load_config
 from .extensions import babel, csrf, mail
 from .sessions import LazySessionInterface
@@ -24,6 +24,7 @@ def create_app(test_config=None):
     database.init_app(app)
     babel.init_app(app, locale_selector=i18n.current_language)
     csrf.init_app(app)
+    ratelimit.init_app(app)
     mail.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
@@ -31,10 +32,20 @@ def create_app(test_config=None):
     errors.init_app(app)
     register_blueprints(app)
     cli.init_app(app)
+    register_commands(app)
     if proxies := int(app.config["PROXY_COUNT"]):
         # Outermost, so every layer inside sees the scheme and client the proxy reported.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
     return app
+
+
+def register_commands(app):
+    """Attach the features' `flask` command groups."""
+    from .consent.commands import consent as consent_cli
+    from .outbox.commands import outbox as outbox_cli
+
+    app.cli.add_command(consent_cli)
+    app.cli.add_command(outbox_cli)
 
 
 def register_blueprints(app):

@@ -17,6 +17,32 @@ class Config:
     OPERATOR_EMAIL = "Qauipsizbolashaq@yandex.ru"
     TRUSTED_HOSTS = ["qauipsizbolashaq.kz", "www.qauipsizbolashaq.kz"]
 
+    # The operator as the consent text names it (Law 94-V Art. 8(4)); without a BIN that
+    # clause is left out and the site logs a warning at startup.
+    OPERATOR_NAME = "Qauipsiz Bolashaq"
+    OPERATOR_BIN = None
+    OPERATOR_ADDRESS = None
+    # Language of the enquiry notification the operator receives.
+    OPERATOR_LANGUAGE = "kk"
+    # Who hosts OPERATOR_EMAIL, and in which country (ISO 3166 code): a cross-border transfer.
+    OPERATOR_MAILBOX_PROVIDER = "Yandex"
+    OPERATOR_MAILBOX_COUNTRY = "RU"
+    # How long enquiries are kept after they arrive; the consent text states it.
+    ENQUIRY_RETENTION_DAYS = 365
+    # A contact form sent sooner than this after it was opened is most likely a bot.
+    CONTACT_MIN_FILL_SECONDS = 3
+    CONTACT_RATE_LIMIT = "5 per minute; 20 per hour"
+
+    # Flask-Limiter: counters shared by all workers need Redis in production
+    # ("redis://127.0.0.1:6379/0"); memory:// keeps them per process (development only).
+    RATELIMIT_ENABLED = True
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_KEY_PREFIX = "qb"
+    RATELIMIT_HEADERS_ENABLED = True  # Retry-After on 429
+    # Redis down: count per process in memory meanwhile, rather than refuse every enquiry.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
+
     SQLALCHEMY_DATABASE_URI = f"sqlite:///{INSTANCE / 'qb.sqlite3'}"
     SQLITE_BUSY_TIMEOUT_MS = 15_000
     # Statement parameters may hold personal data: keep them out of error messages and logs.
@@ -40,6 +66,40 @@ class Config:
     # Render each page once per process and reuse it (the nonce is still per request).
     # Turn off while editing content so changes show without a restart.
     PAGE_CACHE = True
+
+    # Web analytics, each only after the visitor's consent; an empty id leaves the vendor out.
+    YANDEX_METRICA_ID = ""
+    GA_MEASUREMENT_ID = ""
+    # Metrica's session replay records what visitors do; off unless the operator needs it.
+    METRICA_WEBVISOR = False
+    # The visitor's choice. The __Host- prefix makes browsers insist on Secure, Path=/ and
+    # no Domain; plain-http development needs another name and CONSENT_COOKIE_SECURE off.
+    CONSENT_COOKIE_NAME = "__Host-consent"
+    CONSENT_COOKIE_SECURE = True
+    CONSENT_MAX_AGE = 182 * 24 * 3600  # six months, then the banner asks again
+    # Where the analytics cookies live besides this host; None: the last two labels of the
+    # request's host name (www.qauipsizbolashaq.kz -> qauipsizbolashaq.kz).
+    COOKIE_PARENT_DOMAIN = None
+    CONSENT_RATE_LIMIT = "30 per minute"  # choices posted per client; each one is a record
+
+    # Mail (qb/outbox). No MAIL_SERVER: messages are written as .eml files to OUTBOX_EML_DIR.
+    MAIL_SERVER = ""
+    MAIL_PORT = 587
+    MAIL_USE_TLS = True  # STARTTLS, certificate verified
+    MAIL_USE_SSL = False  # TLS from the first byte (port 465) instead of STARTTLS
+    MAIL_USERNAME = None
+    MAIL_PASSWORD = None
+    MAIL_TIMEOUT = 20  # seconds per SMTP connect/read; a hung relay must not pin the sender
+    MAIL_DEFAULT_SENDER = "Qauipsiz Bolashaq <no-reply@qauipsizbolashaq.kz>"
+    OUTBOX_EML_DIR = str(INSTANCE / "mail")
+    # Each web process delivers right after a request queued mail; the worker does the rest.
+    OUTBOX_BACKGROUND = True
+    OUTBOX_MAX_ATTEMPTS = 10  # then the message is marked failed and listed by `outbox status`
+    OUTBOX_RETRY_BASE_SECONDS = 30  # doubles per attempt, with jitter…
+    OUTBOX_RETRY_MAX_SECONDS = 3600  # …up to this
+    OUTBOX_BATCH_SIZE = 50  # rows claimed per statement
+    OUTBOX_CLAIM_SECONDS = 300  # a claimed row is taken again after this if its sender died
+    OUTBOX_POLL_SECONDS = 30  # longest sleep between the worker's passes
 
 
 def load_config(app, test_config=None):

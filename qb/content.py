@@ -4,7 +4,9 @@ Files live in templates/content/<lang>/; links inside them are written without a
 prefix (`/about`) and are pointed at the page's own language when rendered.
 """
 
+import tomllib
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from xml.etree.ElementTree import Element
 
@@ -16,6 +18,21 @@ from .config import ROOT
 from .i18n import localized_path
 
 CONTENT_DIR = ROOT / "templates" / "content"
+REVISION_FILE = CONTENT_DIR / "politika.toml"
+
+
+@dataclass(frozen=True)
+class Revision:
+    """Which policy text is in force, and since when."""
+
+    number: int
+    effective: date
+
+
+def policy_revision() -> Revision:
+    """The policy revision in force, from templates/content/politika.toml."""
+    data = tomllib.loads(REVISION_FILE.read_text(encoding="utf-8"))
+    return Revision(number=int(data["revision"]), effective=data["effective"])
 
 
 @dataclass(frozen=True)

@@ -39,3 +39,30 @@ def cached_page(view):
         return app.response_class(body.replace(_PLACEHOLDER_BYTES, nonce), content_type=_HTML)
 
     return wrapper
+
+
+def render_with_holes(name, render, **values):
+    """HTML that differs per visitor only in a few values (tokens) and the nonce.
+
+    `render(**holes)` is called once per name, path and page variant with a placeholder
+    string for each of `values`; later requests get that HTML with this request's values
+    and nonce put in. Values must be plain text that needs no HTML escaping (tokens).
+    """
+    app = current_app._get_current_object()
+    holes = {key: f"{_PLACEHOLDER}{key}" for key in values}
+    if not app.config["PAGE_CACHE"]:
+        body = render(**values)
+    else:
+        cache = app.extensions.setdefault("qb_hole_cache", {})
+        cache_key = (name, request.path, *g.get("page_variant", ()))
+        body = cache.get(cache_key)
+        if body is None:
+            g.csp_nonce = _PLACEHOLDER
+            try:
+                body = cache[cache_key] = render(**holes)
+            finally:
+                g.pop("csp_nonce", None)
+        for key, value in values.items():
+            body = body.replace(holes[key], value)
+        body = body.replace(_PLACEHOLDER, csp_nonce())
+    return app.response_class(body, content_type=_HTML)

@@ -5,10 +5,13 @@ several times cheaper per request, and it also covers responses Flask builds on 
 """
 
 import secrets
+from typing import NamedTuple
 
 from flask import g, request
 
 NONCE_KEY = "qb.csp_nonce"
+# Where a feature leaves the hosts this one response may add to its policy (see CspSources).
+CSP_SOURCES_KEY = "qb.csp_sources"
 PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
     "microphone=(), payment=(), usb=(), browsing-topics=()"
@@ -27,20 +30,38 @@ HTML_CACHE_CONTROL = ("Cache-Control", "private, no-cache")
 RESOURCE_POLICY = ("Cross-Origin-Resource-Policy", "same-origin")
 
 
-def content_security_policy(nonce):
-    """A policy that allows nothing but our own styles, images, forms and nonced scripts."""
+class CspSources(NamedTuple):
+    """Sources one response adds to the policy; each field is empty or starts with a space."""
+
+    script: str = ""
+    img: str = ""
+    connect: str = ""
+    directives: str = ""  # whole extra directives, each starting with "; "
+
+
+NO_SOURCES = CspSources()
+
+
+def content_security_policy(nonce, sources=NO_SOURCES):
+    """A policy that allows nothing but our own styles, images, forms and nonced scripts,
+    plus the `sources` a feature added for this response (consented analytics)."""
     return (
         "default-src 'none'; "
-        f"script-src 'nonce-{nonce}'; "
+        f"script-src 'nonce-{nonce}'{sources.script}; "
         "style-src 'self'; "
-        "img-src 'self'; "
+        f"img-src 'self'{sources.img}; "
         # Same-origin fetches only: crawlers' audit tools read robots.txt from the page.
-        "connect-src 'self'; "
+        f"connect-src 'self'{sources.connect}; "
         "form-action 'self'; "
         "base-uri 'none'; "
         "object-src 'none'; "
-        "frame-ancestors 'none'"
+        f"frame-ancestors 'none'{sources.directives}"
     )
+
+
+def add_csp_sources(sources):
+    """Widen this response's policy by `sources` (a CspSources built from trusted settings)."""
+    request.environ[CSP_SOURCES_KEY] = sources
 
 
 def csp_nonce():
@@ -66,7 +87,8 @@ class SecurityHeaders:
         secure = environ.get("wsgi.url_scheme") == "https"
 
         def start(status, headers, exc_info=None):
-            headers.append(("Content-Security-Policy", content_security_policy(nonce)))
+            sources = environ.get(CSP_SOURCES_KEY, NO_SOURCES)
+            headers.append(("Content-Security-Policy", content_security_policy(nonce, sources)))
             headers.extend(STATIC_HEADERS)
             if secure:
                 headers.append(self.hsts)

@@ -9,6 +9,9 @@ from flask import Blueprint, abort, request, session
 from qb import create_app
 from qb.extensions import db
 from qb.i18n import LANGUAGES, localized_route
+from qb.outbox import background
+
+from .smtp import hanging_smtp_server, smtp_server  # noqa: F401 - fixtures for every test module
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "templates" / "content"
@@ -34,11 +37,22 @@ def test_settings(tmp_path, **overrides):
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.sqlite3'}",
         "TRUSTED_HOSTS": ["localhost", "127.0.0.1"],
         "SITE_URL": "https://qauipsizbolashaq.kz",
+        # Mail: .eml files under tmp_path, no background sender unless a test turns it on.
+        "OUTBOX_EML_DIR": str(tmp_path / "mail"),
+        "OUTBOX_BACKGROUND": False,
         **overrides,
     }
 
 
 test_settings.__test__ = False  # a helper, not a test
+
+# Both analytics vendors configured, with a consent cookie that plain http keeps.
+ANALYTICS_SETTINGS = {
+    "GA_MEASUREMENT_ID": "G-TEST12345",
+    "YANDEX_METRICA_ID": "12345678",
+    "CONSENT_COOKIE_NAME": "qb_consent",
+    "CONSENT_COOKIE_SECURE": False,
+}
 
 
 @pytest.fixture
@@ -52,6 +66,7 @@ def make_app(tmp_path):
 
     yield make
     for app in made:
+        background.stop(app, timeout=30)
         with app.app_context():
             db.engine.dispose()
 
@@ -91,6 +106,15 @@ def app(make_app):
 
 
 @pytest.fixture
+def consent_app(make_app):
+    """The site with both analytics vendors offered and its tables created."""
+    app = make_app(**ANALYTICS_SETTINGS)
+    with app.app_context():
+        db.create_all()
+    return app
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
 
@@ -109,4 +133,13 @@ def postgres_uri():
         yield os.environ["QB_TEST_POSTGRES_URI"]
         return
     with throwaway_cluster() as uri:
+        yield uri
+
+
+@pytest.fixture(scope="session")
+def redis_uri():
+    """A Redis server for shared rate-limit counters, started here and stopped at the end."""
+    from .redis import throwaway_redis
+
+    with throwaway_redis() as uri:
         yield uri

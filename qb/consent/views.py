@@ -1,16 +1,95 @@
-"""Views of cookie consent: the cookie page."""
+"""Views of cookie consent: the cookie page, the choice form's target, the per-request state."""
 
-from flask import Blueprint, render_template
+from flask import (
+    Blueprint,
+    abort,
+    after_this_request,
+    current_app,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 
 from ..content import get_page
+from ..extensions import csrf, limiter
 from ..i18n import current_language, localized_route
 from ..rendering import cached_page
+from ..security import add_csp_sources
+from . import records, services
 
 bp = Blueprint("consent", __name__)
+
+
+@bp.record_once
+def load_settings(state):
+    # Checked while the app is built, so a malformed analytics id stops the start.
+    state.app.extensions["qb_consent"] = services.build_settings(state.app.config)
+
+
+@bp.app_template_global()
+def consent_state():
+    """This request's consent state, or None when no analytics is offered."""
+    return g.get("consent")
+
+
+@bp.before_app_request
+def read_consent():
+    """Decide once per request what the page may load; GPC is recorded as a refusal."""
+    settings = current_app.extensions["qb_consent"]
+    if not settings.vendors:
+        return
+    # Every page view passes here: look at the raw environ first, parse cookies only if sent.
+    environ = request.environ
+    cookie = environ.get("HTTP_COOKIE") and request.cookies.get(settings.cookie_name)
+    state, record_gpc = services.request_state(settings, cookie, environ.get("HTTP_SEC_GPC"))
+    g.consent = state
+    g.page_variant = (*g.get("page_variant", ()), state.variant)
+    if state.granted:
+        add_csp_sources(settings.sources[state.granted])
+    if record_gpc and request.method == "GET" and request.endpoint not in (None, "static"):
+        records.record_choice(settings, state.choice, "gpc", current_language())
+        after_this_request(lambda response: _store(response, settings, state.choice))
+
+
+def _store(response, settings, choice):
+    refused = set(settings.keys) - choice.granted
+    services.expire_vendor_cookies(response, settings, refused, request.cookies, request.host)
+    services.write_choice(response, settings, choice)
+    return response
+
+
+def _post_limit():
+    return current_app.config["CONSENT_RATE_LIMIT"]
+
+
+@localized_route(bp, "/consent", methods=["POST"])
+@csrf.exempt  # no session before a choice; same-origin is proven by the browser's headers
+@limiter.limit(_post_limit)  # each choice is a stored record: no flooding
+def choose():
+    """Record a choice from the banner or the cookie page and go back to that page."""
+    settings, state = services.current_settings(), g.get("consent")
+    headers = request.headers
+    origin = request.host_url.rstrip("/")
+    if not services.is_same_origin(headers.get("Sec-Fetch-Site"), headers.get("Origin"), {origin}):
+        abort(403)
+    target = services.safe_next(request.form.get("next"), url_for("pages.home"))
+    action = request.form.get("choice")
+    if action == "settings":  # the banner's Settings button without JavaScript
+        return redirect(url_for("consent.cookies", _anchor="consent-settings"), 303)
+    if state is None or state.gpc:  # nothing offered, or GPC already refused everything
+        return redirect(target, 303)
+    try:
+        choice, method = services.decide(state, action, request.form)
+    except ValueError:
+        abort(400)
+    records.record_choice(settings, choice, method, current_language())
+    return _store(redirect(target, 303), settings, choice)
 
 
 @localized_route(bp, "/cookies")
 @cached_page
 def cookies():
-    """Which cookies the site sets."""
-    return render_template("pages/page.html", page=get_page(current_language(), "cookies"))
+    """Which cookies the site sets, the current choice and the settings to change it."""
+    return render_template("consent/cookies.html", page=get_page(current_language(), "cookies"))

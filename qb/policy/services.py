@@ -1,16 +1,12 @@
 """The policy text as paragraphs with linked addresses, and the revision in force."""
 
 import re
-import tomllib
 from dataclasses import dataclass
-from datetime import date
 from urllib.parse import quote
 
 from markupsafe import Markup, escape
 
-from ..content import CONTENT_DIR, content_path
-
-REVISION_FILE = CONTENT_DIR / "politika.toml"
+from ..content import Revision, content_path, policy_revision
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _URL = re.compile(r"https?://[^\s«»“”\"<>]+[^\s«»“”\"<>.,;:)]")
@@ -18,14 +14,6 @@ _SUBJECT = re.compile(r"[«“\"]([^»”\"]+)[»”\"]")
 _NUMBER = re.compile(r"^(\d+(?:\.\d+)*)\.\s")
 # A top-level point this short is a section title; longer ones open a section with text.
 _HEADING_MAX = 120
-
-
-@dataclass(frozen=True)
-class Revision:
-    """Which policy text is in force, and since when."""
-
-    number: int
-    effective: date
 
 
 @dataclass(frozen=True)
@@ -39,9 +27,8 @@ class Paragraph:
 
 
 def current_revision() -> Revision:
-    """The revision in force, from templates/content/politika.toml."""
-    data = tomllib.loads(REVISION_FILE.read_text(encoding="utf-8"))
-    return Revision(number=int(data["revision"]), effective=data["effective"])
+    """The revision in force (read by the core, which features such as consent share)."""
+    return policy_revision()
 
 
 def policy_lines(lang: str) -> list[str]:

@@ -12,11 +12,13 @@ from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
 
 from qb import create_app
-from tests.conftest import test_settings
+from qb.extensions import db
+from tests.conftest import ANALYTICS_SETTINGS, test_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 HOST = "127.0.0.1"
+TEST_DOMAIN = "qb.test"
 
 # Root, headless and offline: see docs TESTING.md, items 1 and 2.
 CHROMIUM_ARGS = [
@@ -27,6 +29,9 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    # A made-up domain with a parent (www.qb.test under qb.test), served from 127.0.0.1, so
+    # cookies on the parent domain can be tested; no DNS is asked.
+    f"--host-resolver-rules=MAP *.{TEST_DOMAIN} {HOST}",
 ]
 
 
@@ -39,6 +44,29 @@ def live_server(tmp_path_factory):
     base_url = f"http://{HOST}:{server.port}"
     settings = test_settings(tmp_path_factory.mktemp("live"), SITE_URL=base_url)
     server.app = create_app(settings)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield base_url
+    server.shutdown()
+    server.server_close()
+    thread.join()
+
+
+@pytest.fixture(scope="session")
+def analytics_server(tmp_path_factory):
+    """The site with both analytics vendors offered, at http://www.qb.test:<port>."""
+    server = make_server(HOST, 0, None, threaded=True)
+    host = f"www.{TEST_DOMAIN}"
+    base_url = f"http://{host}:{server.port}"
+    settings = test_settings(
+        tmp_path_factory.mktemp("analytics"),
+        SITE_URL=base_url,
+        TRUSTED_HOSTS=[host],
+        **ANALYTICS_SETTINGS,
+    )
+    server.app = create_app(settings)
+    with server.app.app_context():
+        db.create_all()
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield base_url
@@ -93,6 +121,7 @@ class PageWatch:
 
     console_errors: list[ConsoleError] = field(default_factory=list)
     foreign_requests: list[str] = field(default_factory=list)
+    local_hosts: frozenset = frozenset({HOST})  # every other host is foreign
 
     def on_console(self, message):
         if message.type == "error":
@@ -103,18 +132,23 @@ class PageWatch:
 
     def on_request(self, route, request):
         # Recorded and aborted, so the check never depends on DNS or the network.
-        if urlsplit(request.url).hostname == HOST:
+        if urlsplit(request.url).hostname in self.local_hosts:
             route.continue_()
         else:
             self.foreign_requests.append(request.url)
             route.abort()
 
 
+def start_watch(page, local_hosts=frozenset({HOST})):
+    """Record console errors in `page`, and record and abort requests to any other host."""
+    recorder = PageWatch(local_hosts=frozenset(local_hosts))
+    page.on("console", recorder.on_console)
+    page.on("pageerror", recorder.on_page_error)
+    page.context.route("**/*", recorder.on_request)  # the whole context: new tabs too
+    return recorder
+
+
 @pytest.fixture
 def watch(page):
     """Start recording console errors and requests to other hosts in `page`."""
-    recorder = PageWatch()
-    page.on("console", recorder.on_console)
-    page.on("pageerror", recorder.on_page_error)
-    page.route("**/*", recorder.on_request)
-    return recorder
+    return start_watch(page)
