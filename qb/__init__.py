@@ -42,9 +42,11 @@ def create_app(test_config=None):
 def register_commands(app):
     """Attach the features' `flask` command groups."""
     from .consent.commands import consent as consent_cli
+    from .contact.commands import contact as contact_cli
     from .outbox.commands import outbox as outbox_cli
 
     app.cli.add_command(consent_cli)
+    app.cli.add_command(contact_cli)
     app.cli.add_command(outbox_cli)
 
 

@@ -32,6 +32,9 @@ class Config:
     # A contact form sent sooner than this after it was opened is most likely a bot.
     CONTACT_MIN_FILL_SECONDS = 3
     CONTACT_RATE_LIMIT = "5 per minute; 20 per hour"
+    # Acknowledgements one e-mail address gets per 24 hours: the form must not be a way to mail
+    # anyone. Enquiries beyond it are still stored and reach the operator; 0 sends none.
+    ACK_LIMIT_PER_ADDRESS = 3
 
     # Flask-Limiter: counters shared by all workers need Redis in production
     # ("redis://127.0.0.1:6379/0"); memory:// keeps them per process (development only).

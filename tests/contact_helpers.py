@@ -1,7 +1,9 @@
 """Helpers for the contact form tests: an app with its tables, opening and sending the form."""
 
 import re
+import threading
 import time
+from contextlib import contextmanager
 
 import sqlalchemy as sa
 from itsdangerous import TimestampSigner
@@ -48,6 +50,47 @@ def send(client, path="/contact", **fields):
     """Open the form and POST it with VALID data, changed by `fields` (None leaves one out)."""
     data = {**open_form(client, path), **VALID, **fields}
     return client.post(path, data={k: v for k, v in data.items() if v is not None})
+
+
+def double_click(app, path="/contact", times=6, **fields):
+    """Open the form once, then POST it from `times` threads at once; their status codes."""
+    client = app.test_client()
+    data = {**open_form(client, path), **VALID, **fields}
+    cookie = client.get_cookie("session").value
+    statuses, start = [], threading.Barrier(times)
+
+    def click():
+        twin = app.test_client()
+        twin.set_cookie("session", cookie)
+        start.wait()
+        statuses.append(twin.post(path, data=data).status_code)
+
+    threads = [threading.Thread(target=click) for _ in range(times)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return statuses
+
+
+@contextmanager
+def postgres_site(make_app, uri, **overrides):
+    """The site on PostgreSQL, migrated, its contact and outbox tables empty before and after."""
+    app = make_app(**SETTINGS, SQLALCHEMY_DATABASE_URI=uri, **overrides)
+    upgrade = app.test_cli_runner().invoke(args=["db", "upgrade"])
+    assert upgrade.exit_code == 0, upgrade.output
+
+    def empty():
+        with app.app_context():
+            for model in (ConsentRecord, Enquiry, OutboxMessage):
+                db.session.execute(model.__table__.delete())
+            db.session.commit()
+
+    empty()
+    try:
+        yield app
+    finally:
+        empty()
 
 
 def aged_token(app, key, seconds):

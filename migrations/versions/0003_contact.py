@@ -29,12 +29,13 @@ def upgrade():
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("submission_key"),
+        sqlite_autoincrement=True,
     )
     op.create_index("ix_enquiry_created_at", "enquiry", ["created_at"])
     op.create_table(
         "enquiry_consent",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("enquiry_id", sa.Integer(), nullable=False),
+        sa.Column("enquiry_id", sa.Integer(), nullable=True),
         sa.Column("purpose", sa.String(length=20), nullable=False),
         sa.Column("status", sa.String(length=20), nullable=False),
         sa.Column("text_version", sa.Integer(), nullable=False),
@@ -43,7 +44,8 @@ def upgrade():
         sa.Column("language", sa.String(length=5), nullable=False),
         sa.Column("method", sa.String(length=20), nullable=False),
         sa.Column("created_at", sa.DateTime(), nullable=False),
-        sa.ForeignKeyConstraint(["enquiry_id"], ["enquiry.id"], ondelete="CASCADE"),
+        sa.Column("destroyed_at", sa.DateTime(), nullable=True),
+        sa.ForeignKeyConstraint(["enquiry_id"], ["enquiry.id"], ondelete="SET NULL"),
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_index("ix_enquiry_consent_enquiry_id", "enquiry_consent", ["enquiry_id"])

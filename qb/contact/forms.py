@@ -124,6 +124,11 @@ def ticked(message):
     return check
 
 
+def line_field(label, *validators):
+    """A one-line text field, cleaned by clean_line before its validators run."""
+    return StringField(label, filters=[clean_line], validators=list(validators))
+
+
 class EnquiryForm(FlaskForm):
     """Name, e-mail, optional phone, message, the required consent and the optional newsletter."""
 
@@ -135,32 +140,23 @@ class EnquiryForm(FlaskForm):
             # catalogue as well would cost each request a .mo file parse.
             return None
 
-    name = StringField(
+    name = line_field(
         _l("Full name"),
-        filters=[clean_line],
-        validators=[
-            DataRequired(_l("Please enter your full name.")),
-            Length(2, NAME_MAX, _l("Please enter between %(min)d and %(max)d characters.")),
-            person_name,
-        ],
+        DataRequired(_l("Please enter your full name.")),
+        Length(2, NAME_MAX, _l("Please enter between %(min)d and %(max)d characters.")),
+        person_name,
     )
-    email = StringField(
+    email = line_field(
         _l("E-mail"),
-        filters=[clean_line],
-        validators=[
-            DataRequired(_l("Please enter your e-mail address.")),
-            Length(max=EMAIL_MAX, message=_l("This e-mail address is too long.")),
-            email_address,
-        ],
+        DataRequired(_l("Please enter your e-mail address.")),
+        Length(max=EMAIL_MAX, message=_l("This e-mail address is too long.")),
+        email_address,
     )
-    phone = StringField(
+    phone = line_field(
         _l("Phone"),
-        filters=[clean_line],
-        validators=[
-            Optional(),
-            Length(max=PHONE_INPUT_MAX, message=_l("This phone number is too long.")),
-            phone_number,
-        ],
+        Optional(),
+        Length(max=PHONE_INPUT_MAX, message=_l("This phone number is too long.")),
+        phone_number,
     )
     message = TextAreaField(
         _l("Message"),

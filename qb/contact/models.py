@@ -23,6 +23,9 @@ class Enquiry(db.Model):
     """One message sent with the contact form: only what the policy names, no IP or browser."""
 
     __tablename__ = "enquiry"
+    # Never reuse an id, even after the newest enquiries are destroyed: mail refs
+    # ("enquiry:12") and the numbers in the operator's mailbox must keep meaning one enquiry.
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # Random key from the form as it was served: a replayed or double-clicked POST finds it.
@@ -45,9 +48,9 @@ class ConsentRecord(db.Model):
     __tablename__ = "enquiry_consent"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    # Deleting an enquiry (end of retention, withdrawal) deletes its consents with it.
-    enquiry_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("enquiry.id", ondelete="CASCADE"), index=True
+    # Cleared when the enquiry is destroyed: the record stays as proof, naming nobody.
+    enquiry_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("enquiry.id", ondelete="SET NULL"), index=True
     )
     purpose: Mapped[str] = mapped_column(sa.String(20))
     status: Mapped[str] = mapped_column(sa.String(20))
@@ -58,6 +61,8 @@ class ConsentRecord(db.Model):
     language: Mapped[str] = mapped_column(sa.String(5))
     method: Mapped[str] = mapped_column(sa.String(20))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # When the enquiry it was given for was destroyed (end of retention), in UTC.
+    destroyed_at: Mapped[datetime | None]
 
     def __repr__(self):
         return f"<ConsentRecord {self.id} {self.purpose} {self.status}>"

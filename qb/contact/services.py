@@ -4,6 +4,7 @@ import hashlib
 import logging
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 
 import sqlalchemy as sa
 from babel import Locale
@@ -36,6 +37,9 @@ HOME_COUNTRY = "KZ"  # where the site's database is (Law 94-V Art. 12(2))
 # Stands for the enquiry's id in its mails until the INSERT gives it one (unguessable, so a
 # visitor cannot type it).
 _ID_HOLE = "qbenquiry" + secrets.token_hex(8)
+ACK_WINDOW = timedelta(hours=24)
+# Mailboxes that ignore dots in the local part: "a.sel" and "asel" are one recipient.
+DOTLESS_DOMAINS = ("gmail.com",)
 
 
 @dataclass(frozen=True)
@@ -95,6 +99,7 @@ def submit_enquiry(*, key, name, email, phone, message, language, newsletter):
     existing = db.session.scalar(sa.select(Enquiry.id).filter_by(submission_key=key))
     if existing is not None:
         return Submitted(existing, created=False)
+    acknowledge = may_acknowledge(email)
     enquiry = Enquiry(
         submission_key=key,
         name=name,
@@ -112,7 +117,7 @@ def submit_enquiry(*, key, name, email, phone, message, language, newsletter):
         consents.append(_consent(language, NEWSLETTER_PURPOSE, PENDING, revision))
     # Rendered before the first INSERT: SQLite has one writer at a time, so the write
     # transaction should hold the inserts only. The id is put in once it exists.
-    mails = _mails(enquiry, consents)
+    mails = _mails(enquiry, consents, acknowledge)
     db.session.add(enquiry)
     try:
         db.session.flush()
@@ -132,9 +137,46 @@ def submit_enquiry(*, key, name, email, phone, message, language, newsletter):
     except Exception:
         db.session.rollback()
         raise
-    log.info("enquiry %s stored (%s consents)", enquiry.id, len(consents))
+    log.info(
+        "enquiry %s stored (%s consents)%s",
+        enquiry.id,
+        len(consents),
+        "" if acknowledge else "; no acknowledgement: address limit reached",
+    )
     request_delivery()
     return Submitted(enquiry.id, created=True)
+
+
+def mailbox_key(email):
+    """The recipient an address reaches: case, a +tag and Gmail's dots make no new one."""
+    local, _, domain = email.lower().rpartition("@")
+    local = local.split("+", 1)[0]
+    if domain in DOTLESS_DOMAINS:
+        local = local.replace(".", "")
+    return f"{local}@{domain}"
+
+
+def may_acknowledge(email):
+    """Whether `email` may get one more acknowledgement: ACK_LIMIT_PER_ADDRESS per 24 hours.
+
+    The address is not confirmed, so without this the form would mail a copy of any text to
+    anyone (ASVS 2.4.1). Enquiries to the same recipient count, acknowledged or not.
+    """
+    limit = int(current_app.config["ACK_LIMIT_PER_ADDRESS"])
+    if limit <= 0:
+        return False
+    key = mailbox_key(email)
+    local, _, domain = key.rpartition("@")
+    # SQL narrows to a few candidates by a prefix without dots; mailbox_key decides exactly.
+    spelled = sa.func.replace(sa.func.lower(Enquiry.email), ".", "")
+    candidates = db.session.scalars(
+        sa.select(Enquiry.email).where(
+            Enquiry.created_at >= utcnow() - ACK_WINDOW,
+            spelled.startswith(local.replace(".", ""), autoescape=True),
+            spelled.endswith("@" + domain.replace(".", ""), autoescape=True),
+        )
+    )
+    return sum(mailbox_key(address) == key for address in candidates) < limit
 
 
 def note_bot(reason):
@@ -159,8 +201,8 @@ def _with_id(value, enquiry_id):
     return value.replace(_ID_HOLE, str(enquiry_id)) if isinstance(value, str) else value
 
 
-def _mails(enquiry, consents):
-    """The operator's notification and the visitor's acknowledgement, as queue_mail fields."""
+def _mails(enquiry, consents, acknowledge):
+    """The operator's notification and (if `acknowledge`) the visitor's, as queue_mail fields."""
     config = current_app.config
     site = config["SITE_URL"].rstrip("/")
     ref = f"enquiry:{_ID_HOLE}"
@@ -178,6 +220,8 @@ def _mails(enquiry, consents):
             "reply_to_name": enquiry.name,
             "ref": ref,
         }
+    if not acknowledge:
+        return [operator]
     with force_locale(enquiry.language):
         context = {
             "enquiry": enquiry,

@@ -1,0 +1,100 @@
+"""Destroying enquiries whose retention period has ended, with their mails (Law 94-V Art. 18)."""
+
+import logging
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+
+from ..extensions import db
+from ..outbox.services import forget_mail
+from .models import ConsentRecord, Enquiry, utcnow
+
+log = logging.getLogger(__name__)
+
+# Enquiries destroyed per transaction: SQLite has one writer, and the form must not wait long.
+BATCH = 200
+
+
+class RetentionError(ValueError):
+    """ENQUIRY_RETENTION_DAYS is not a whole number of days of at least 1."""
+
+
+@dataclass
+class Purged:
+    """What a purge destroyed (or, in a dry run, would destroy): ids and counts only."""
+
+    enquiry_ids: list[int] = field(default_factory=list)
+    mails: int = 0
+    consents: int = 0
+
+
+def retention_days():
+    """ENQUIRY_RETENTION_DAYS as a number, refusing values that would destroy too much."""
+    value = current_app.config["ENQUIRY_RETENTION_DAYS"]
+    days = None
+    # int("365") from a config file is fine; True, 1.5 or "a year" are mistakes.
+    if isinstance(value, int | str) and not isinstance(value, bool):
+        try:
+            days = int(value)
+        except ValueError:
+            pass
+    if days is None or days < 1:
+        raise RetentionError(
+            f"ENQUIRY_RETENTION_DAYS must be a whole number of days, at least 1 (got {value!r})"
+        )
+    return days
+
+
+def purge_expired(*, dry_run=False):
+    """Destroy every enquiry older than the retention period, commit, and say what went.
+
+    An enquiry's mails go with it, sent or not: a copy still waiting in the outbox must not be
+    delivered after the period the visitor agreed to. Its consent records stay as proof of
+    consent, with the link to the enquiry cleared and the time of destruction set. A dry run
+    does the same work and rolls it back, so its counts are exactly what a real run would do.
+    """
+    now = utcnow()
+    cutoff = now - timedelta(days=retention_days())
+    ids = list(
+        db.session.scalars(
+            sa.select(Enquiry.id).where(Enquiry.created_at < cutoff).order_by(Enquiry.id)
+        )
+    )
+    purged = Purged()
+    for start in range(0, len(ids), BATCH):
+        batch = ids[start : start + BATCH]
+        try:
+            _destroy(batch, now, purged)
+        except Exception:
+            db.session.rollback()
+            raise
+        if dry_run:
+            db.session.rollback()
+        else:
+            db.session.commit()
+    if purged.enquiry_ids and not dry_run:
+        log.info(
+            "retention: destroyed %s enquiries (%s mails); %s consent records kept without them",
+            len(purged.enquiry_ids),
+            purged.mails,
+            purged.consents,
+        )
+    return purged
+
+
+def _destroy(batch, now, purged):
+    for enquiry_id in batch:
+        purged.mails += forget_mail(f"enquiry:{enquiry_id}")
+    consents = db.session.execute(
+        sa.update(ConsentRecord)
+        .where(ConsentRecord.enquiry_id.in_(batch))
+        .values(enquiry_id=None, destroyed_at=now)
+    )
+    purged.consents += consents.rowcount
+    # Only the rows this run deleted are reported: a purge running at the same time took the rest.
+    deleted = db.session.scalars(
+        sa.delete(Enquiry).where(Enquiry.id.in_(batch)).returning(Enquiry.id)
+    )
+    purged.enquiry_ids.extend(sorted(deleted.all()))
