@@ -1,4 +1,4 @@
-"""Lighthouse scores of the home page and /politika of the site served by gunicorn.
+"""Lighthouse scores of the home page and /politika (or the pages --path names), served by gunicorn.
 
 Run with the project's venv: `.venv/bin/python bench/lighthouse.py` (after `npm ci`).
 The site is started as in throughput.py (production gunicorn config, 127.0.0.1 only) and
@@ -186,6 +186,12 @@ def parse_args(argv):
         "--lighthouse", help="a lighthouse executable instead of node_modules/.bin/lighthouse"
     )
     parser.add_argument(
+        "--path",
+        action="append",
+        dest="paths",
+        help=f"a page to audit; repeat for more (default: {' and '.join(PATHS)})",
+    )
+    parser.add_argument(
         "--out",
         type=Path,
         default=ROOT / "bench" / "out" / "lighthouse",
@@ -194,6 +200,9 @@ def parse_args(argv):
     args = parser.parse_args(argv)
     if args.runs < 1:
         parser.error("--runs must be at least 1")
+    if any(not path.startswith("/") for path in args.paths or ()):
+        parser.error("--path must start with /")
+    args.paths = tuple(args.paths or PATHS)
     return args
 
 
@@ -211,10 +220,10 @@ def main(argv=None):
     args.out.mkdir(parents=True, exist_ok=True)
     all_met = True
     with running_servers("qb-lighthouse-", start_site) as (site,):
-        for path in PATHS:
+        for path in args.paths:
             site.wait_until_up(path)  # renders the page once, as a warm server would
         print(f"site {site.url}")
-        for path in PATHS:
+        for path in args.paths:
             name = "home" if path == "/" else path.strip("/").replace("/", "-")
             reports = [
                 run_with_retries(

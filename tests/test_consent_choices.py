@@ -1,4 +1,4 @@
-"""Making, changing and withdrawing a consent choice: the POST, its proof, GPC, clean-up, CLI."""
+"""Making, changing and withdrawing a consent choice: the POST, its proof, clean-up, CLI."""
 
 import csv
 import io
@@ -11,30 +11,14 @@ from qb.consent.models import CookieConsent
 from qb.extensions import db
 
 from .conftest import ANALYTICS_SETTINGS
-
-SAME_ORIGIN = {"Sec-Fetch-Site": "same-origin"}
-CONSENT_ID = "B" * 22
-
-
-def records(app):
-    with app.app_context():
-        return (
-            db.session.execute(sa.select(CookieConsent).order_by(CookieConsent.id)).scalars().all()
-        )
-
-
-def choose(client, choice, next_path="/en/about", headers=SAME_ORIGIN, prefix="/en", **fields):
-    return client.post(
-        f"{prefix}/consent", data={"choice": choice, "next": next_path, **fields}, headers=headers
-    )
-
-
-def set_cookies(response):
-    return response.headers.getlist("Set-Cookie")
-
-
-def consent_cookie(response):
-    return next(h for h in set_cookies(response) if h.startswith("qb_consent="))
+from .consent_helpers import (
+    CONSENT_ID,
+    SAME_ORIGIN,
+    choose,
+    consent_cookie,
+    records,
+    set_cookies,
+)
 
 
 @pytest.mark.parametrize(
@@ -176,32 +160,6 @@ def test_settings_without_javascript_lead_to_the_cookie_page(consent_app):
     assert records(consent_app) == []
 
 
-def test_gpc_is_a_refusal_recorded_once_without_a_banner(consent_app):
-    client = consent_app.test_client()
-    response = client.get("/ru/about", headers={"Sec-GPC": "1"})
-    assert 'class="consent-banner"' not in response.text
-    assert "analytics.js" not in response.text
-    assert consent_cookie(response).startswith("qb_consent=1.r1.ga0.ym0.")
-    client.get("/ru/", headers={"Sec-GPC": "1"})
-    [record] = records(consent_app)
-    assert (record.method, record.granted, record.refused) == ("gpc", "", "ga ym")
-    assert "Global Privacy Control" in client.get("/en/cookies", headers={"Sec-GPC": "1"}).text
-
-
-def test_gpc_withdraws_an_earlier_consent(consent_app):
-    client = consent_app.test_client()
-    client.set_cookie("qb_consent", f"1.r1.ga1.ym1.{CONSENT_ID}")
-    client.set_cookie("_ga", "GA1.1.1")
-    response = client.get("/", headers={"Sec-GPC": "1"})
-    assert "analytics.js" not in response.text
-    assert consent_cookie(response).startswith(f"qb_consent=1.r1.ga0.ym0.{CONSENT_ID};")
-    assert any(h.startswith("_ga=;") for h in set_cookies(response))
-    assert [r.method for r in records(consent_app)] == ["gpc"]
-    # A choice posted while GPC is on changes nothing.
-    choose(client, "all", headers={**SAME_ORIGIN, "Sec-GPC": "1"})
-    assert len(records(consent_app)) == 1
-
-
 def test_withdrawal_expires_vendor_cookies_on_host_and_parent_domain(make_app):
     app = make_app(**ANALYTICS_SETTINGS, TRUSTED_HOSTS=["www.qauipsizbolashaq.kz"])
     with app.app_context():
@@ -285,13 +243,3 @@ def test_stats_without_records(consent_app):
 def test_export_cells_cannot_become_spreadsheet_formulas(value):
     assert _cell(value) == "'" + value
     assert _cell("accept_all") == "accept_all"
-
-
-def test_posting_choices_is_rate_limited(make_app):
-    app = make_app(**ANALYTICS_SETTINGS, CONSENT_RATE_LIMIT="2 per minute")
-    with app.app_context():
-        db.create_all()
-    client = app.test_client()
-    statuses = [choose(client, "none", prefix="/ru").status_code for _ in range(3)]
-    assert statuses == [303, 303, 429]
-    assert len(records(app)) == 2

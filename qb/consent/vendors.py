@@ -16,6 +16,8 @@ VENDOR_KEYS = ("ga", "ym")
 
 _METRICA_ID = re.compile(r"[0-9]{1,12}")
 _GA_ID = re.compile(r"G-[A-Z0-9]{4,20}")
+# Both vendors serve the same purpose here: one text, translated once.
+_VISIT_STATISTICS = _l("Visit statistics: how many people visit, which pages they read, and how.")
 
 
 class VendorSettingError(RuntimeError):
@@ -54,7 +56,7 @@ def google_analytics(measurement_id):
         name="Google Analytics 4",
         company="Google LLC",
         country=_l("USA"),
-        purpose=_l("Visit statistics: how many people visit, which pages they read, and how."),
+        purpose=_VISIT_STATISTICS,
         collects=_l(
             "The pages you view and when, the page you came from, your device, browser and "
             "screen, an approximate location derived from your IP address, and a random "
@@ -101,7 +103,7 @@ def yandex_metrica(counter_id, webvisor):
         name=_l("Yandex Metrica"),
         company="Yandex LLC",
         country=_l("Russia"),
-        purpose=_l("Visit statistics: how many people visit, which pages they read, and how."),
+        purpose=_VISIT_STATISTICS,
         collects=_l(
             "The pages you view and when, the page you came from, your device, browser and "
             "screen, an approximate location derived from your IP address, clicks and "
@@ -121,24 +123,32 @@ def yandex_metrica(counter_id, webvisor):
 def offered_vendors(config):
     """The vendors whose id is set, in canonical order; a malformed id stops the start."""
     vendors = []
-    ga_id = _setting(config, "GA_MEASUREMENT_ID")
+    ga_id = _checked_id(
+        config,
+        "GA_MEASUREMENT_ID",
+        _GA_ID,
+        "a GA4 measurement id such as G-AB12CD34EF (G- followed by capital letters and "
+        "digits); leave it empty for no Google Analytics",
+    )
     if ga_id:
-        if not _GA_ID.fullmatch(ga_id):
-            raise VendorSettingError(
-                f"GA_MEASUREMENT_ID {ga_id!r} is not a GA4 measurement id such as G-AB12CD34EF "
-                "(G- followed by capital letters and digits); leave it empty for no Google "
-                "Analytics."
-            )
         vendors.append(google_analytics(ga_id))
-    ym_id = _setting(config, "YANDEX_METRICA_ID")
+    ym_id = _checked_id(
+        config,
+        "YANDEX_METRICA_ID",
+        _METRICA_ID,
+        "a Metrica counter number (digits only); leave it empty for no Yandex Metrica",
+    )
     if ym_id:
-        if not _METRICA_ID.fullmatch(ym_id):
-            raise VendorSettingError(
-                f"YANDEX_METRICA_ID {ym_id!r} is not a Metrica counter number (digits only); "
-                "leave it empty for no Yandex Metrica."
-            )
         vendors.append(yandex_metrica(ym_id, bool(config.get("METRICA_WEBVISOR"))))
     return tuple(vendors)
+
+
+def _checked_id(config, name, pattern, expected):
+    """The id a setting holds ("" when unset); VendorSettingError unless it is well-formed."""
+    value = _setting(config, name)
+    if value and not pattern.fullmatch(value):
+        raise VendorSettingError(f"{name} {value!r} is not {expected}.")
+    return value
 
 
 def _setting(config, name):

@@ -11,6 +11,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_limiter.errors import RateLimitExceeded
 
 from ..content import get_page
 from ..extensions import csrf, limiter
@@ -49,8 +50,12 @@ def read_consent():
     if state.granted:
         add_csp_sources(settings.sources[state.granted])
     if record_gpc and request.method == "GET" and request.endpoint not in (None, "static"):
-        records.record_choice(settings, state.choice, "gpc", current_language())
-        after_this_request(lambda response: _store(response, settings, state.choice))
+        # A client that keeps no cookie sends GPC anew on every page view: beyond the limit
+        # it is not recorded (nor is the cookie set, so a real browser's next view records
+        # it), but the refusal above is honoured all the same.
+        if _may_record():
+            records.record_choice(settings, state.choice, "gpc", current_language())
+            after_this_request(lambda response: _store(response, settings, state.choice))
 
 
 def _store(response, settings, choice):
@@ -60,13 +65,26 @@ def _store(response, settings, choice):
     return response
 
 
-def _post_limit():
+def _record_limit():
     return current_app.config["CONSENT_RATE_LIMIT"]
+
+
+# Each posted choice and each GPC refusal is a stored record: one budget per client for both.
+_record_budget = limiter.shared_limit(_record_limit, scope="consent-record")
+
+
+def _may_record():
+    """Whether this client may store one more record now (counted against the limit)."""
+    try:
+        with _record_budget:  # Flask-Limiter's documented use as a context manager
+            return True
+    except RateLimitExceeded:
+        return False
 
 
 @localized_route(bp, "/consent", methods=["POST"])
 @csrf.exempt  # no session before a choice; same-origin is proven by the browser's headers
-@limiter.limit(_post_limit)  # each choice is a stored record: no flooding
+@_record_budget
 def choose():
     """Record a choice from the banner or the cookie page and go back to that page."""
     settings, state = services.current_settings(), g.get("consent")

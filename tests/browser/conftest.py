@@ -3,6 +3,7 @@
 import os
 import shutil
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -35,44 +36,47 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
-    """The base URL of the site served by werkzeug in a background thread."""
+@contextmanager
+def serving(tmp_path, host=HOST, **settings):
+    """Serve the site with `settings` and its tables at http://<host>:<port> from a thread."""
     # The port is known only once the socket is bound, and SITE_URL must name it, so the
     # server starts without an app and gets one before it serves anything.
     server = make_server(HOST, 0, None, threaded=True)
-    base_url = f"http://{HOST}:{server.port}"
-    settings = test_settings(tmp_path_factory.mktemp("live"), SITE_URL=base_url)
-    server.app = create_app(settings)
+    base_url = f"http://{host}:{server.port}"
+    if host != HOST:
+        settings["TRUSTED_HOSTS"] = [host]
+    server.app = create_app(test_settings(tmp_path, SITE_URL=base_url, **settings))
+    with server.app.app_context():
+        db.create_all()
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield base_url
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    try:
+        yield base_url
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    """The base URL of the site served by werkzeug in a background thread."""
+    with serving(tmp_path_factory.mktemp("live")) as base_url:
+        yield base_url
 
 
 @pytest.fixture(scope="session")
 def analytics_server(tmp_path_factory):
     """The site with both analytics vendors offered, at http://www.qb.test:<port>."""
-    server = make_server(HOST, 0, None, threaded=True)
-    host = f"www.{TEST_DOMAIN}"
-    base_url = f"http://{host}:{server.port}"
-    settings = test_settings(
-        tmp_path_factory.mktemp("analytics"),
-        SITE_URL=base_url,
-        TRUSTED_HOSTS=[host],
-        **ANALYTICS_SETTINGS,
-    )
-    server.app = create_app(settings)
-    with server.app.app_context():
-        db.create_all()
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield base_url
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    tmp_path = tmp_path_factory.mktemp("analytics")
+    with serving(tmp_path, f"www.{TEST_DOMAIN}", **ANALYTICS_SETTINGS) as base_url:
+        yield base_url
+
+
+@pytest.fixture
+def site(page, analytics_server):
+    """(page, watch, base URL) for the site with both vendors offered."""
+    return page, start_watch(page, {f"www.{TEST_DOMAIN}"}), analytics_server
 
 
 @pytest.fixture(scope="session")

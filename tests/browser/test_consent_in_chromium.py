@@ -1,57 +1,22 @@
 """Cookie consent in real Chromium, every other host aborted: nothing leaves before consent."""
 
-import threading
-
 import pytest
-from werkzeug.serving import make_server
 
-from qb import create_app
-from qb.extensions import db
 from qb.i18n import split_language
-from tests.browser.conftest import TEST_DOMAIN, start_watch
-from tests.conftest import ALL_PAGES, ANALYTICS_SETTINGS, PAGES, test_settings
+from tests.browser.conftest import TEST_DOMAIN, serving, start_watch
+from tests.browser.consent_helpers import (
+    GTAG_JS,
+    HOST,
+    TAG_JS,
+    banner,
+    click_and_reload,
+    console_errors,
+)
+from tests.conftest import ALL_PAGES, ANALYTICS_SETTINGS, PAGES
 
 pytestmark = pytest.mark.browser
 
-HOST = f"www.{TEST_DOMAIN}"
-TAG_JS = "https://mc.yandex.ru/metrika/tag.js?id=12345678"
-GTAG_JS = "https://www.googletagmanager.com/gtag/js?id=G-TEST12345"
 VENDOR_COOKIES = ["_ga", "_ga_TEST12345", "_gid", "_gat_UA1", "_ym_uid", "_ym_d", "_ym_isad"]
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-
-
-@pytest.fixture
-def site(page, analytics_server):
-    """(page, watch, base URL) for the site with both vendors offered."""
-    return page, start_watch(page, {HOST}), analytics_server
-
-
-def console_errors(watch):
-    # Chromium ignores (and reports) COOP on plain http outside localhost: a test artefact.
-    return [e for e in watch.console_errors if "Cross-Origin-Opener-Policy" not in e.text]
-
-
-def settle(page):
-    page.wait_for_load_state("networkidle")
-
-
-def click_and_reload(page, name):
-    """Press a consent button; the server answers 303 back to the page, which reloads."""
-    with page.expect_navigation():
-        page.get_by_role("button", name=name, exact=True).first.click()
-    settle(page)
-
-
-def banner(page):
-    return page.locator("section.consent-banner")
-
-
-def axe_violations(page, axe_source):
-    page.evaluate(axe_source)
-    result = page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
-    )
-    return [(v["id"], [n["target"] for n in v["nodes"]]) for v in result["violations"]]
 
 
 @pytest.mark.parametrize("path", ALL_PAGES, ids=[f"{split_language(p)[0]}:{p}" for p in ALL_PAGES])
@@ -172,46 +137,6 @@ def test_without_javascript_the_banner_works_and_nothing_is_loaded(browser, anal
         context.close()
 
 
-def test_the_banner_works_with_the_keyboard_alone(site):
-    page, watch, base = site
-    page.goto(base + "/en/about", wait_until="networkidle")
-    assert banner(page).evaluate("el => getComputedStyle(el).position") == "static"
-
-    page.keyboard.press("Tab")
-    assert page.evaluate("document.activeElement.textContent") == "Accept all"
-    page.keyboard.press("Tab")
-    page.keyboard.press("Tab")
-    assert page.evaluate("document.activeElement.textContent") == "Settings"
-    page.keyboard.press("Enter")
-    assert page.locator("#consent-panel").is_visible()
-    assert page.evaluate("document.activeElement.id") == "banner-ga"
-    page.keyboard.press("Escape")  # closes the settings and returns to their button
-    assert not page.locator("#consent-panel").is_visible()
-    assert page.evaluate("document.activeElement.textContent") == "Settings"
-    page.keyboard.press("Space")
-    page.keyboard.press("Space")  # ticks Google Analytics
-    for _ in range(2):
-        page.keyboard.press("Tab")  # past Yandex Metrica to the save button
-    assert page.evaluate("document.activeElement.textContent") == "Save my choice"
-    box = page.locator(":focus").bounding_box()
-    assert box["height"] >= 24 and box["width"] >= 24
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
-    settle(page)
-    assert watch.foreign_requests == [GTAG_JS]
-
-
-def test_the_banner_and_its_settings_pass_axe(site, axe_source):
-    page, _watch, base = site
-    page.goto(base + "/ru/about", wait_until="networkidle")
-    assert axe_violations(page, axe_source) == []
-    page.get_by_role("button", name="Настройки").click()
-    assert page.locator("#consent-panel").is_visible()
-    assert axe_violations(page, axe_source) == []
-    page.goto(base + "/cookies", wait_until="networkidle")
-    assert axe_violations(page, axe_source) == []
-
-
 def test_the_cookie_page_lists_every_cookie_chromium_receives(site):
     page, _watch, base = site
     for path in PAGES:  # cookies do not depend on the language
@@ -226,33 +151,6 @@ def test_the_cookie_page_lists_every_cookie_chromium_receives(site):
     listed = set(page.locator(".cookie-table code").all_inner_texts())
     assert "qb_consent" in received
     assert received <= listed, f"not on the cookie page: {received - listed}"
-
-
-def test_the_banner_reflows_at_320_css_pixels(site):
-    page, _watch, base = site
-    page.set_viewport_size({"width": 320, "height": 640})
-    page.goto(base + "/", wait_until="networkidle")
-    page.get_by_role("button", name="Баптаулар").click()
-    assert page.locator("#consent-panel").is_visible()
-    width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
-    assert width[0] <= width[1]
-
-
-@pytest.mark.parametrize("path", ["/", "/ru/", "/en/"])
-def test_the_three_choices_have_the_same_size_and_style(site, path):
-    page, _watch, base = site
-    page.goto(base + path, wait_until="networkidle")
-    looks = page.evaluate(
-        """() => [...document.querySelectorAll('.consent-banner .consent-actions button')]
-            .map(b => {
-                const s = getComputedStyle(b), r = b.getBoundingClientRect();
-                return [Math.round(r.width), Math.round(r.height), s.backgroundColor, s.color,
-                        s.fontSize, s.fontWeight, s.borderTopWidth, s.borderTopColor];
-            })"""
-    )
-    assert len(looks) == 3
-    assert looks[0] == looks[1] == looks[2]
-    assert looks[0][1] >= 24
 
 
 def test_gpc_means_no_banner_and_no_request(browser, analytics_server):
@@ -273,24 +171,10 @@ def test_gpc_means_no_banner_and_no_request(browser, analytics_server):
 @pytest.fixture(scope="module")
 def webvisor_server(tmp_path_factory):
     """The site with Metrica's session replay turned on, at http://wv.qb.test:<port>."""
-    server = make_server("127.0.0.1", 0, None, threaded=True)
-    base_url = f"http://wv.{TEST_DOMAIN}:{server.port}"
-    settings = test_settings(
-        tmp_path_factory.mktemp("webvisor"),
-        SITE_URL=base_url,
-        TRUSTED_HOSTS=[f"wv.{TEST_DOMAIN}"],
-        METRICA_WEBVISOR=True,
-        **ANALYTICS_SETTINGS,
-    )
-    server.app = create_app(settings)
-    with server.app.app_context():
-        db.create_all()
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield base_url
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    tmp_path = tmp_path_factory.mktemp("webvisor")
+    settings = {**ANALYTICS_SETTINGS, "METRICA_WEBVISOR": True}
+    with serving(tmp_path, f"wv.{TEST_DOMAIN}", **settings) as base_url:
+        yield base_url
 
 
 def test_with_webvisor_no_form_field_is_recorded(page, webvisor_server):
