@@ -1,5 +1,8 @@
 """Helpers for the outbox tests: an app with the outbox table, and queueing messages."""
 
+import json
+import os
+
 import sqlalchemy as sa
 
 from qb.extensions import db
@@ -53,3 +56,18 @@ def send(app, *args):
     result = app.test_cli_runner().invoke(args=["outbox", "send", *args])
     assert result.exit_code == 0, result.output
     return result.output
+
+
+def cli_env(tmp_path, sink, **extra):
+    """Settings for `flask --app qb` in a child process, through QB_* variables."""
+    settings = {
+        "SECRET_KEY": "x" * 40,
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.sqlite3'}",
+        **sink.settings(),
+        "OUTBOX_BATCH_SIZE": 5,
+        "OUTBOX_EML_DIR": str(tmp_path / "mail"),
+        **extra,
+    }
+    env = {k: v for k, v in os.environ.items() if not k.startswith("QB_")}
+    env.update({f"QB_{k}": json.dumps(v) for k, v in settings.items()})
+    return env

@@ -1,7 +1,5 @@
 """Several senders at once, on SQLite and PostgreSQL: every message is delivered exactly once."""
 
-import json
-import os
 import signal
 import subprocess
 import sys
@@ -14,7 +12,7 @@ from qb.extensions import db
 from qb.outbox.models import OutboxMessage
 from qb.outbox.sender import send_due
 
-from .outbox_helpers import queue, rows, with_outbox_table
+from .outbox_helpers import cli_env, queue, rows, with_outbox_table
 
 FLASK = [str(Path(sys.executable).parent / "flask"), "--app", "qb", "outbox"]
 
@@ -81,21 +79,6 @@ def test_concurrent_senders_on_postgresql_send_each_message_once(postgres_app, s
     queue(postgres_app, 120)
     assert run_sender_threads(postgres_app, 4) == 120
     assert_each_delivered_once(postgres_app, smtp_server, 120)
-
-
-def cli_env(tmp_path, sink, **extra):
-    """Settings for `flask --app qb` in a child process, through QB_* variables."""
-    settings = {
-        "SECRET_KEY": "x" * 40,
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.sqlite3'}",
-        **sink.settings(),
-        "OUTBOX_BATCH_SIZE": 5,
-        "OUTBOX_EML_DIR": str(tmp_path / "mail"),
-        **extra,
-    }
-    env = {k: v for k, v in os.environ.items() if not k.startswith("QB_")}
-    env.update({f"QB_{k}": json.dumps(v) for k, v in settings.items()})
-    return env
 
 
 def test_concurrent_send_processes_send_each_message_once(make_app, smtp_server, tmp_path):

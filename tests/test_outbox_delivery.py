@@ -166,8 +166,10 @@ def test_request_delivery_returns_while_the_server_hangs(make_app, hanging_smtp_
         request_delivery()  # returns at once: the thread waits for the server, not the caller
         assert row(app, message_id)["status"] in ("pending", "sending")
     background.stop(app, timeout=10)
+    assert hanging_smtp_server.connections  # the requested pass ran and gave up
     kept = row(app, message_id)
-    assert (kept["status"], kept["attempts"]) == ("pending", 1)
+    # It connects before it claims: an unusable server costs no write and counts no attempt.
+    assert (kept["status"], kept["attempts"], kept["locked_until"]) == ("pending", 0, None)
 
 
 def test_request_delivery_without_an_app_does_not_raise():

@@ -52,7 +52,12 @@ def worker_command():
             continue
         if result.handled:
             click.echo(f"sent {result.sent}, deferred {result.deferred}, failed {result.failed}")
-        stopping.wait(poll if due_in is None else min(max(due_in, 0.5), poll))
+        if result.unreachable or due_in is None:
+            # Unreachable: rows queued meanwhile are due at once, but trying again every half
+            # second would only fight the web processes for the database.
+            stopping.wait(poll)
+        else:
+            stopping.wait(min(max(due_in, 0.5), poll))
     click.echo("outbox worker stopped")
 
 

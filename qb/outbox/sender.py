@@ -24,27 +24,35 @@ class PassResult:
     sent: int = 0
     deferred: int = 0
     failed: int = 0
+    unreachable: str | None = None  # why the server could not be used (refused, TLS, login …)
 
     @property
     def handled(self):
         return self.sent + self.deferred + self.failed
 
 
-def send_due(config, *, ignore_backoff=False, stop=None) -> PassResult:
+def send_due(config, *, ignore_backoff=False, stop=None, connect_first=False) -> PassResult:
     """Deliver every message due now over one connection; call inside an app context.
 
     `ignore_backoff` also takes pending messages whose retry time has not come yet (the
-    operator's "the server is back, send now"). `stop()` true ends the pass between batches.
+    operator's "the server is back, send now"). `stop()` true ends the pass after the message
+    in hand and gives the rest of the batch back. `connect_first` (the background sender)
+    claims nothing unless something is due and the server answers, so an unreachable server
+    costs no database write and counts no attempt; the worker and `send` do count it.
     """
     result = PassResult()
+    if connect_first and next_due_in(config) != 0:
+        return result
     transport = make_transport(config)
     after = 0  # each pass visits a row at most once, even if a failure makes it due again
     try:
+        if connect_first and not connect(transport, "due", result):
+            return result
         while not (stop and stop()) and (
             rows := claim(config, after=after, ignore_backoff=ignore_backoff)
         ):
             after = rows[-1]["id"]
-            if not deliver_batch(config, transport, rows, result):
+            if not deliver_batch(config, transport, rows, result, stop):
                 break
     finally:
         transport.close()
@@ -86,16 +94,30 @@ def claim(config, *, after=0, ignore_backoff=False):
     return sorted(rows, key=lambda row: row["id"])
 
 
-def deliver_batch(config, transport, rows, result):
-    """Send claimed rows in order; False when the connection failed and the pass should stop."""
+def connect(transport, waiting, result):
+    """Open the connection; on failure note why in `result` and return False."""
     try:
         transport.open()
     except Exception as exc:  # noqa: BLE001 - refused, timeout, TLS, login: all wait and retry
-        label = classify(exc)[0]
-        log.warning("outbox: cannot use the mail server (%s); %s messages wait", label, len(rows))
-        defer(config, rows, label, result)
+        result.unreachable = classify(exc)[0]
+        log.warning(
+            "outbox: cannot use the mail server (%s); %s messages wait",
+            result.unreachable,
+            waiting,
+        )
+        return False
+    return True
+
+
+def deliver_batch(config, transport, rows, result, stop=None):
+    """Send claimed rows in order; False when the connection failed or the pass should stop."""
+    if not connect(transport, len(rows), result):
+        defer(config, rows, result.unreachable, result)
         return False
     for index, row in enumerate(rows):
+        if stop and stop():
+            release(rows[index:])
+            return False
         try:
             msg = build_email(row, config["MAIL_DEFAULT_SENDER"])
         except Exception as exc:  # noqa: BLE001 - one unbuildable message must not stop the rest
@@ -107,6 +129,7 @@ def deliver_batch(config, transport, rows, result):
             label, permanent, connection_lost = classify(exc)
             if connection_lost:
                 transport.broken()
+                result.unreachable = label
                 log.warning("outbox: lost the mail server at message %s (%s)", row["id"], label)
                 defer(config, rows[index:], label, result)
                 return False
@@ -121,6 +144,21 @@ def defer(config, rows, label, result):
     """The connection failed: every row still held waits for a later pass (attempt counted)."""
     for row in rows:
         record_failure(config, row, label, permanent=False, result=result)
+
+
+def release(rows):
+    """Give claimed, untried rows back as due at once, their attempt uncounted (a shutdown)."""
+    with db.engine.begin() as conn:
+        conn.execute(
+            sa.update(outbox)
+            .where(
+                outbox.c.id.in_([row["id"] for row in rows]),
+                outbox.c.status == SENDING,
+                outbox.c.locked_until == rows[0]["locked_until"],  # still our claim
+            )
+            .values(status=PENDING, attempts=outbox.c.attempts - 1, locked_until=None)
+        )
+    log.info("outbox: stopping; gave back %s claimed messages", len(rows))
 
 
 def classify(exc):
