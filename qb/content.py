@@ -7,6 +7,7 @@ prefix (`/about`) and are pointed at the page's own language when rendered.
 import tomllib
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from xml.etree.ElementTree import Element
 
@@ -31,6 +32,12 @@ class Revision:
 
 def policy_revision() -> Revision:
     """The policy revision in force, from templates/content/politika.toml."""
+    # Every enquiry records it: the file is read again only when it changes.
+    return _read_revision(REVISION_FILE.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=2)
+def _read_revision(_mtime_ns) -> Revision:
     data = tomllib.loads(REVISION_FILE.read_text(encoding="utf-8"))
     return Revision(number=int(data["revision"]), effective=data["effective"])
 

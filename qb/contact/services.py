@@ -125,7 +125,8 @@ def submit_enquiry(*, key, name, email, phone, message, language, newsletter):
             consent.enquiry_id = enquiry.id
         db.session.add_all(consents)
         for mail in mails:
-            queue_mail(**{k: _with_id(v, enquiry.id) for k, v in mail.items()})
+            # The keys name the enquiry just inserted: no message can have them yet.
+            queue_mail(new_key=True, **{k: _with_id(v, enquiry.id) for k, v in mail.items()})
         db.session.commit()
     except IntegrityError:
         # The same key committed by a concurrent request between our check and our insert.

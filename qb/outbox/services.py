@@ -25,20 +25,24 @@ def queue_mail(
     reply_to: str | None = None,
     reply_to_name: str | None = None,
     ref: str | None = None,
+    new_key: bool = False,
 ) -> OutboxMessage:
     """Add one message to db.session without committing; the caller commits it with its own rows.
 
     `key` is an idempotency key: if a message with it is already in the session or the
     database, that message is returned unchanged and nothing new is added. Two transactions
     racing with the same key cannot both commit: the UNIQUE constraint fails the second.
+    `new_key=True` says the key names a row created in this very transaction, so no message
+    can have it yet: the lookup is skipped (it would run while SQLite's write lock is held).
     Header values are cleaned of line breaks and control characters here, before storing.
     """
-    for obj in db.session.new:
-        if isinstance(obj, OutboxMessage) and obj.idempotency_key == key:
-            return obj
-    existing = db.session.scalar(sa.select(OutboxMessage).filter_by(idempotency_key=key))
-    if existing is not None:
-        return existing
+    if not new_key:
+        for obj in db.session.new:
+            if isinstance(obj, OutboxMessage) and obj.idempotency_key == key:
+                return obj
+        existing = db.session.scalar(sa.select(OutboxMessage).filter_by(idempotency_key=key))
+        if existing is not None:
+            return existing
     message = OutboxMessage(
         kind=clean_header(kind, 40),
         idempotency_key=key,
