@@ -26,7 +26,10 @@ bp = Blueprint("consent", __name__)
 @bp.record_once
 def load_settings(state):
     # Checked while the app is built, so a malformed analytics id stops the start.
-    state.app.extensions["qb_consent"] = services.build_settings(state.app.config)
+    settings = state.app.extensions["qb_consent"] = services.build_settings(state.app.config)
+    if settings.vendors:
+        # With no analytics offered there is nothing to decide: page views skip the hook.
+        state.app.before_request(read_consent)
 
 
 @bp.app_template_global()
@@ -35,12 +38,9 @@ def consent_state():
     return g.get("consent")
 
 
-@bp.before_app_request
 def read_consent():
     """Decide once per request what the page may load; GPC is recorded as a refusal."""
     settings = current_app.extensions["qb_consent"]
-    if not settings.vendors:
-        return
     # Every page view passes here: look at the raw environ first, parse cookies only if sent.
     environ = request.environ
     cookie = environ.get("HTTP_COOKIE") and request.cookies.get(settings.cookie_name)
