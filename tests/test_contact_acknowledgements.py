@@ -116,3 +116,24 @@ def test_the_limit_on_postgresql(postgres_app):
         assert send(client, email=address).status_code == 303
     assert len(acknowledged(postgres_app)) == 3
     assert len(notified(postgres_app)) == 4
+
+
+@pytest.mark.parametrize(
+    ("language", "note"),
+    [
+        ("en", "The visitor was sent no copy of this enquiry"),
+        ("ru", "Посетителю не отправлена копия этого обращения"),
+        ("kk", "Келушіге осы өтініштің көшірмесі жіберілмеді"),
+    ],
+)
+def test_the_operator_is_told_when_the_visitor_got_no_acknowledgement(make_app, language, note):
+    app = with_tables(make_app(**SETTINGS, OPERATOR_LANGUAGE=language))
+    client = app.test_client()
+    for _ in range(4):
+        assert send(client, email="target@example.kz").status_code == 303
+    mails = notified(app)
+    assert len(mails) == 4 and len(acknowledged(app)) == 3
+    for mail in mails[:3]:
+        assert note not in mail.body_text and note not in mail.body_html
+    assert note in mails[3].body_text and f"<p>{note}" in mails[3].body_html
+    assert "ACK_LIMIT_PER_ADDRESS" in mails[3].body_text

@@ -77,6 +77,7 @@ def test_old_enquiries_are_destroyed_with_their_mails_and_recent_ones_kept(app, 
     proofs = [c for c in consents(app) if c.enquiry_id is None]
     assert len(proofs) == 4 and {c.purpose for c in proofs} == {"enquiry", "newsletter"}
     assert all(c.destroyed_at is not None and c.text_sha256 for c in proofs)
+    assert {c.destroyed_reason for c in proofs} == {"expired"}
     assert all(c.destroyed_at is None for c in consents(app) if c.enquiry_id is not None)
     assert "visitor" not in caplog.text and "Өтініш" not in caplog.text
 

@@ -45,6 +45,7 @@ def upgrade():
         sa.Column("method", sa.String(length=20), nullable=False),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("destroyed_at", sa.DateTime(), nullable=True),
+        sa.Column("destroyed_reason", sa.String(length=20), nullable=True),
         sa.ForeignKeyConstraint(["enquiry_id"], ["enquiry.id"], ondelete="SET NULL"),
         sa.PrimaryKeyConstraint("id"),
     )

@@ -1,9 +1,19 @@
-"""`flask --app qb contact …`: destroy enquiries whose retention period has ended."""
+"""`flask --app qb contact …`: destroy enquiries past their retention period, or on request."""
 
 import click
+from email_validator import EmailNotValidError, validate_email
 from flask.cli import with_appcontext
 
-from .retention import RetentionError, purge_expired, retention_days
+from .retention import RetentionError, UnknownEnquiries, forget, purge_expired, retention_days
+
+
+class EnquiryId(click.IntRange):
+    """A positive whole number that fits the database's integer (SQLite's is 64-bit)."""
+
+    name = "enquiry id"
+
+    def __init__(self):
+        super().__init__(1, 2**63 - 1)
 
 
 @click.group()
@@ -27,3 +37,40 @@ def purge_command(dry_run):
     click.echo(f"{verb} {purged.mails} mails")
     kept = "would keep" if dry_run else "kept"
     click.echo(f"{kept} {purged.consents} consent records as proof, without the enquiry link")
+
+
+def _email(_ctx, _param, value):
+    # Checked as the form checks it, so any address the form stored can be typed back.
+    if value is None:
+        return None
+    try:
+        result = validate_email(value, check_deliverability=False, allow_smtputf8=False)
+    except EmailNotValidError as error:
+        # The message never repeats the value: what the operator typed stays out of logs.
+        raise click.BadParameter("not an e-mail address such as name@example.kz") from error
+    return result.ascii_email or result.normalized
+
+
+@contact.command("forget")
+@click.argument("ids", nargs=-1, type=EnquiryId())
+@click.option("--email", callback=_email, help="Also every enquiry sent from this mailbox.")
+@click.option("--dry-run", is_flag=True, help="Count what would be destroyed; change nothing.")
+@with_appcontext
+def forget_command(ids, email, dry_run):
+    """Destroy enquiries IDS (and/or those from --email) on withdrawal or deletion request."""
+    if not ids and email is None:
+        raise click.UsageError("Name the enquiries: one or more IDS, or --email ADDRESS.")
+    try:
+        forgotten = forget(ids, email, dry_run=dry_run)
+    except UnknownEnquiries as error:
+        unknown = " ".join(map(str, error.ids))
+        raise click.ClickException(
+            f"no stored enquiry has the id {unknown} (destroyed already, or a typo); "
+            "nothing was destroyed"
+        ) from error
+    verb = "would destroy" if dry_run else "destroyed"
+    ids = " ".join(map(str, forgotten.enquiry_ids)) or "-"
+    click.echo(f"{verb} {len(forgotten.enquiry_ids)} enquiries on request: {ids}")
+    click.echo(f"{verb} {forgotten.mails} mails")
+    kept = "would keep" if dry_run else "kept"
+    click.echo(f"{kept} {forgotten.consents} consent records as proof, marked withdrawn")

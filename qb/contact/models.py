@@ -12,6 +12,10 @@ NEWSLETTER_PURPOSE = "newsletter"
 GIVEN = "given"
 PENDING = "pending"  # newsletter opt-in not yet confirmed by the subscriber
 FORM_METHOD = "contact-form"
+# Why a consent record's enquiry was destroyed: its retention period ended, or its sender
+# withdrew consent or asked for deletion.
+EXPIRED = "expired"
+WITHDRAWN = "withdrawn"
 
 
 def utcnow():
@@ -61,8 +65,9 @@ class ConsentRecord(db.Model):
     language: Mapped[str] = mapped_column(sa.String(5))
     method: Mapped[str] = mapped_column(sa.String(20))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    # When the enquiry it was given for was destroyed (end of retention), in UTC.
+    # When the enquiry it was given for was destroyed, in UTC, and why (EXPIRED or WITHDRAWN).
     destroyed_at: Mapped[datetime | None]
+    destroyed_reason: Mapped[str | None] = mapped_column(sa.String(20))
 
     def __repr__(self):
         return f"<ConsentRecord {self.id} {self.purpose} {self.status}>"

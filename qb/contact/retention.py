@@ -1,4 +1,4 @@
-"""Destroying enquiries whose retention period has ended, with their mails (Law 94-V Art. 18)."""
+"""Destroying enquiries with their mails: past retention, or on request (Law 94-V Art. 18, 19)."""
 
 import logging
 from dataclasses import dataclass, field
@@ -9,7 +9,8 @@ from flask import current_app
 
 from ..extensions import db
 from ..outbox.services import forget_mail
-from .models import ConsentRecord, Enquiry, utcnow
+from .models import EXPIRED, WITHDRAWN, ConsentRecord, Enquiry, utcnow
+from .services import same_mailbox
 
 log = logging.getLogger(__name__)
 
@@ -19,6 +20,14 @@ BATCH = 200
 
 class RetentionError(ValueError):
     """ENQUIRY_RETENTION_DAYS is not a whole number of days of at least 1."""
+
+
+class UnknownEnquiries(LookupError):
+    """Some ids asked for name no stored enquiry; nothing was destroyed."""
+
+    def __init__(self, ids):
+        super().__init__(ids)
+        self.ids = ids
 
 
 @dataclass
@@ -62,18 +71,7 @@ def purge_expired(*, dry_run=False):
             sa.select(Enquiry.id).where(Enquiry.created_at < cutoff).order_by(Enquiry.id)
         )
     )
-    purged = Purged()
-    for start in range(0, len(ids), BATCH):
-        batch = ids[start : start + BATCH]
-        try:
-            _destroy(batch, now, purged)
-        except Exception:
-            db.session.rollback()
-            raise
-        if dry_run:
-            db.session.rollback()
-        else:
-            db.session.commit()
+    purged = _destroy_all(ids, now, EXPIRED, dry_run)
     if purged.enquiry_ids and not dry_run:
         log.info(
             "retention: destroyed %s enquiries (%s mails); %s consent records kept without them",
@@ -84,13 +82,55 @@ def purge_expired(*, dry_run=False):
     return purged
 
 
-def _destroy(batch, now, purged):
+def forget(ids=(), email=None, *, dry_run=False):
+    """Destroy the enquiries `ids` and those from `email`'s mailbox on request, and commit.
+
+    The same destruction as the purge (a withdrawal of consent or a deletion request ends the
+    processing early), the consent records marked WITHDRAWN. If any of `ids` names no stored
+    enquiry, nothing is destroyed: UnknownEnquiries says which, so the request can be checked.
+    """
+    wanted = set(ids)
+    if wanted:
+        found = set(db.session.scalars(sa.select(Enquiry.id).where(Enquiry.id.in_(wanted))))
+        if unknown := sorted(wanted - found):
+            raise UnknownEnquiries(unknown)
+    if email is not None:
+        wanted.update(same_mailbox(email))
+    forgotten = _destroy_all(sorted(wanted), utcnow(), WITHDRAWN, dry_run)
+    if forgotten.enquiry_ids and not dry_run:
+        log.info(
+            "on request: destroyed enquiries %s (%s mails); %s consent records kept without them",
+            " ".join(map(str, forgotten.enquiry_ids)),
+            forgotten.mails,
+            forgotten.consents,
+        )
+    return forgotten
+
+
+def _destroy_all(ids, now, reason, dry_run):
+    """Destroy `ids` in batches, each committed (or, in a dry run, rolled back)."""
+    purged = Purged()
+    for start in range(0, len(ids), BATCH):
+        batch = ids[start : start + BATCH]
+        try:
+            _destroy(batch, now, reason, purged)
+        except Exception:
+            db.session.rollback()
+            raise
+        if dry_run:
+            db.session.rollback()
+        else:
+            db.session.commit()
+    return purged
+
+
+def _destroy(batch, now, reason, purged):
     for enquiry_id in batch:
         purged.mails += forget_mail(f"enquiry:{enquiry_id}")
     consents = db.session.execute(
         sa.update(ConsentRecord)
         .where(ConsentRecord.enquiry_id.in_(batch))
-        .values(enquiry_id=None, destroyed_at=now)
+        .values(enquiry_id=None, destroyed_at=now, destroyed_reason=reason)
     )
     purged.consents += consents.rowcount
     # Only the rows this run deleted are reported: a purge running at the same time took the rest.

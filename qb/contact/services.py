@@ -166,18 +166,25 @@ def may_acknowledge(email):
     limit = int(current_app.config["ACK_LIMIT_PER_ADDRESS"])
     if limit <= 0:
         return False
+    return len(same_mailbox(email, Enquiry.created_at >= utcnow() - ACK_WINDOW)) < limit
+
+
+def same_mailbox(email, *where):
+    """Ids of the enquiries (matching `where`) whose address reaches the mailbox `email` does."""
     key = mailbox_key(email)
     local, _, domain = key.rpartition("@")
     # SQL narrows to a few candidates by a prefix without dots; mailbox_key decides exactly.
     spelled = sa.func.replace(sa.func.lower(Enquiry.email), ".", "")
-    candidates = db.session.scalars(
-        sa.select(Enquiry.email).where(
-            Enquiry.created_at >= utcnow() - ACK_WINDOW,
+    candidates = db.session.execute(
+        sa.select(Enquiry.id, Enquiry.email)
+        .where(
+            *where,
             spelled.startswith(local.replace(".", ""), autoescape=True),
             spelled.endswith("@" + domain.replace(".", ""), autoescape=True),
         )
+        .order_by(Enquiry.id)
     )
-    return sum(mailbox_key(address) == key for address in candidates) < limit
+    return [enquiry_id for enquiry_id, address in candidates if mailbox_key(address) == key]
 
 
 def note_bot(reason):
@@ -209,7 +216,12 @@ def _mails(enquiry, consents, acknowledge):
     ref = f"enquiry:{_ID_HOLE}"
     operator_lang = config["OPERATOR_LANGUAGE"]
     with force_locale(operator_lang):
-        context = {"enquiry": enquiry, "enquiry_id": _ID_HOLE, "consents": consents}
+        context = {
+            "enquiry": enquiry,
+            "enquiry_id": _ID_HOLE,
+            "consents": consents,
+            "acknowledged": acknowledge,
+        }
         operator = {
             "kind": "contact-operator",
             "key": f"{ref}:operator",
