@@ -25,16 +25,7 @@ def cached_page(view):
         app = current_app._get_current_object()
         if not app.config["PAGE_CACHE"]:
             return view(**kwargs)
-        cache = app.extensions.setdefault("qb_page_cache", {})
-        key = (request.path, *g.get("page_variant", ()))
-        body = cache.get(key)
-        if body is None:
-            g.csp_nonce = _PLACEHOLDER
-            try:
-                body = view(**kwargs).encode("utf-8")
-            finally:
-                g.pop("csp_nonce", None)
-            cache[key] = body
+        body = _rendered_once(app, "qb_page_cache", (), lambda: view(**kwargs).encode("utf-8"))
         nonce = csp_nonce().encode("ascii")
         return app.response_class(body.replace(_PLACEHOLDER_BYTES, nonce), content_type=_HTML)
 
@@ -53,16 +44,22 @@ def render_with_holes(name, render, **values):
     if not app.config["PAGE_CACHE"]:
         body = render(**values)
     else:
-        cache = app.extensions.setdefault("qb_hole_cache", {})
-        cache_key = (name, request.path, *g.get("page_variant", ()))
-        body = cache.get(cache_key)
-        if body is None:
-            g.csp_nonce = _PLACEHOLDER
-            try:
-                body = cache[cache_key] = render(**holes)
-            finally:
-                g.pop("csp_nonce", None)
+        body = _rendered_once(app, "qb_hole_cache", (name,), lambda: render(**holes))
         for key, value in values.items():
             body = body.replace(holes[key], value)
         body = body.replace(_PLACEHOLDER, csp_nonce())
     return app.response_class(body, content_type=_HTML)
+
+
+def _rendered_once(app, cache_name, key, render):
+    """`render()` with the nonce placeholder, cached per key, path and page variant."""
+    cache = app.extensions.setdefault(cache_name, {})
+    key = (*key, request.path, *g.get("page_variant", ()))
+    body = cache.get(key)
+    if body is None:
+        g.csp_nonce = _PLACEHOLDER
+        try:
+            body = cache[key] = render()  # an error (such as a 404) is never cached
+        finally:
+            g.pop("csp_nonce", None)
+    return body

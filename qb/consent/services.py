@@ -207,8 +207,7 @@ def cookies_to_expire(settings, refused, received_names):
     for key in refused:
         vendor = settings.vendor(key)
         names.update(cookie.name for cookie in vendor.cookies)
-        if key == "ga":
-            names.update(("_gid", "_gat"))
+        names.update(vendor.legacy_cookies)
         names.update(
             name
             for name in received_names

@@ -46,6 +46,9 @@ class Vendor:
     cookies: tuple[VendorCookie, ...]
     cookie_pattern: re.Pattern  # every cookie of its own we may find and expire
     sources: CspSources
+    # Cookies it does not set today but older versions of its script did: expired on
+    # withdrawal all the same, never listed on the cookie page.
+    legacy_cookies: tuple[str, ...] = ()
 
 
 def google_analytics(measurement_id):
@@ -75,6 +78,7 @@ def google_analytics(measurement_id):
                 " https://*.googletagmanager.com"
             ),
         ),
+        legacy_cookies=("_gid", "_gat"),  # Universal Analytics
     )
 
 

@@ -31,12 +31,7 @@ def purge_command(dry_run):
         purged = purge_expired(dry_run=dry_run)
     except RetentionError as error:
         raise click.ClickException(str(error)) from error
-    verb = "would destroy" if dry_run else "destroyed"
-    ids = " ".join(map(str, purged.enquiry_ids)) or "-"
-    click.echo(f"{verb} {len(purged.enquiry_ids)} enquiries older than {days} days: {ids}")
-    click.echo(f"{verb} {purged.mails} mails")
-    kept = "would keep" if dry_run else "kept"
-    click.echo(f"{kept} {purged.consents} consent records as proof, without the enquiry link")
+    _report(purged, dry_run, f"older than {days} days", "without the enquiry link")
 
 
 def _email(_ctx, _param, value):
@@ -68,9 +63,14 @@ def forget_command(ids, email, dry_run):
             f"no stored enquiry has the id {unknown} (destroyed already, or a typo); "
             "nothing was destroyed"
         ) from error
+    _report(forgotten, dry_run, "on request", "marked withdrawn")
+
+
+def _report(destroyed, dry_run, which, consents_note):
+    """What a purge or a forget destroyed (or would): counts and ids, nothing personal."""
     verb = "would destroy" if dry_run else "destroyed"
-    ids = " ".join(map(str, forgotten.enquiry_ids)) or "-"
-    click.echo(f"{verb} {len(forgotten.enquiry_ids)} enquiries on request: {ids}")
-    click.echo(f"{verb} {forgotten.mails} mails")
+    ids = " ".join(map(str, destroyed.enquiry_ids)) or "-"
+    click.echo(f"{verb} {len(destroyed.enquiry_ids)} enquiries {which}: {ids}")
+    click.echo(f"{verb} {destroyed.mails} mails")
     kept = "would keep" if dry_run else "kept"
-    click.echo(f"{kept} {forgotten.consents} consent records as proof, marked withdrawn")
+    click.echo(f"{kept} {destroyed.consents} consent records as proof, {consents_note}")
