@@ -41,6 +41,10 @@ def site_environment(port, workdir):
         QB_SITE_URL=f"http://127.0.0.1:{port}",
         QB_SQLALCHEMY_DATABASE_URI=f"sqlite:///{Path(workdir) / 'bench.sqlite3'}",
         QB_SESSION_COOKIE_SECURE="false",
+        QB_SESSION_COOKIE_NAME="qb_session",
+        # Page views use no limit; the enquiry benchmark turns limits off. Two workers
+        # counting in memory would be refused at start, so say that none are counted.
+        QB_RATELIMIT_ENABLED="false",
         # A development checkout's instance/config.py turns the page cache off; production
         # has it on, so measure with it on.
         QB_PAGE_CACHE="true",

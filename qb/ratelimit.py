@@ -9,21 +9,32 @@ _LIMITER_STATE = "_limiter_request_context"
 
 
 def init_app(app):
-    """Bind the limiter; say so at startup when its counters would not be shared by workers.
+    """Bind the limiter, refusing counters that would not hold in production.
 
     One Limiter object serves the process. With several apps in one process (tests only),
     its storage and on/off switch are those of the app built last.
     """
+    check_storage(app.config, app.debug or app.testing)
     limiter.init_app(app)
     _skip_unlimited_requests(app)
-    uri = app.config.get("RATELIMIT_STORAGE_URI") or ""
-    if app.config["RATELIMIT_ENABLED"] and uri.startswith("memory://"):
-        if not (app.debug or app.testing):
-            # Each gunicorn worker would count on its own and forget on restart.
-            app.logger.warning(
-                "Rate limits are kept in this process's memory: set RATELIMIT_STORAGE_URI "
-                "to a Redis URL (docs/configuration.md) so that all workers share them"
-            )
+
+
+def check_storage(config, development):
+    """Refuse in-memory counters outside development unless one process is all there is.
+
+    Each gunicorn worker would count on its own (a limit of 5 becomes 5 per worker) and
+    forget everything on restart, so the limits would not hold.
+    """
+    uri = config.get("RATELIMIT_STORAGE_URI") or ""
+    if development or not config["RATELIMIT_ENABLED"] or config["RATELIMIT_SINGLE_PROCESS"]:
+        return
+    if uri.startswith("memory://"):
+        raise RuntimeError(
+            "Rate limits would be kept in each process's memory: set RATELIMIT_STORAGE_URI "
+            "to a Redis URL such as redis://127.0.0.1:6379/0 so that all workers share them, "
+            "or RATELIMIT_SINGLE_PROCESS = True if the site really runs as one process "
+            "(docs/configuration.md)"
+        )
 
 
 def _skip_unlimited_requests(app):

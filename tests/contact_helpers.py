@@ -56,12 +56,12 @@ def double_click(app, path="/contact", times=6, **fields):
     """Open the form once, then POST it from `times` threads at once; their status codes."""
     client = app.test_client()
     data = {**open_form(client, path), **VALID, **fields}
-    cookie = client.get_cookie("session").value
+    cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"]).value
     statuses, start = [], threading.Barrier(times)
 
     def click():
         twin = app.test_client()
-        twin.set_cookie("session", cookie)
+        twin.set_cookie(app.config["SESSION_COOKIE_NAME"], cookie)
         start.wait()
         statuses.append(twin.post(path, data=data).status_code)
 

@@ -17,6 +17,31 @@ def test_production_refuses_a_missing_or_weak_secret_key(tmp_path, key):
         create_app({"SECRET_KEY": key, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
 
 
+@pytest.mark.parametrize("variable", ["QB_DEBUG", "FLASK_DEBUG"])
+def test_debug_mode_alone_never_starts_with_a_known_key(tmp_path, monkeypatch, variable):
+    # What `wsgi:app` does: the instance file and QB_* variables, here with debug on.
+    monkeypatch.setenv(variable, "1" if variable == "FLASK_DEBUG" else "true")
+    monkeypatch.delenv("QB_SECRET_KEY", raising=False)
+    app = bare_app(tmp_path)
+    with pytest.raises(RuntimeError, match="QB_SECRET_KEY"):
+        load_config(app)
+    with pytest.raises(RuntimeError, match="QB_SECRET_KEY"):
+        create_app({"DEBUG": True, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {"SESSION_COOKIE_SECURE": False},
+        {"CONSENT_COOKIE_SECURE": False},
+        {"SESSION_COOKIE_DOMAIN": "qauipsizbolashaq.kz"},
+    ],
+)
+def test_cookie_prefixes_browsers_would_reject_are_refused(settings):
+    with pytest.raises(RuntimeError, match="SESSION_COOKIE|CONSENT_COOKIE"):
+        create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://", **settings})
+
+
 def test_testing_runs_without_a_secret_key():
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
     assert app.config["SECRET_KEY"]

@@ -41,7 +41,7 @@ def set_cookie_names(response):
 
 def allowed_cookies(path):
     """Strictly necessary cookies a page may set before any choice: the contact form's session."""
-    return {"session"} if path.endswith("/contact") else set()
+    return {"__Host-session"} if path.endswith("/contact") else set()
 
 
 @pytest.mark.parametrize("lang_prefix", ["", "/ru", "/en"])
@@ -164,7 +164,7 @@ def test_cached_pages_never_cross_consent_states(consent_app):
 def test_cookie_page_lists_our_cookies_and_the_vendors(consent_app):
     client = consent_app.test_client()
     html = client.get("/en/cookies").text
-    for name in ("qb_consent", "session", "_ga", "_ga_TEST12345", "_ym_uid", "_ym_d", "_ym_isad"):
+    for name in ("qb_consent", "__Host-session", "_ga", "_ga_TEST12345", "_ym_uid", "_ym_d", "_ym_isad"):
         assert f"<code>{name}</code>" in html, name
     assert "182 days" in html
     assert "You have not made a choice yet" in html

@@ -14,6 +14,7 @@ from .conftest import ANALYTICS_SETTINGS
 from .consent_helpers import (
     CONSENT_ID,
     SAME_ORIGIN,
+    choice_cookie,
     choose,
     consent_cookie,
     records,
@@ -176,6 +177,8 @@ def test_withdrawal_expires_vendor_cookies_on_host_and_parent_domain(make_app):
     expired = {}
     for header in set_cookies(response):
         if "Max-Age=0" in header:
+            # Over HTTPS the vendors' cookies were Secure, so their replacements are too.
+            assert "; Secure" in header, header
             name, *attributes = header.split("; ")
             domains = [a.split("=", 1)[1] for a in attributes if a.startswith("Domain=")]
             expired.setdefault(name.split("=", 1)[0], set()).add(domains[0] if domains else None)
@@ -184,6 +187,9 @@ def test_withdrawal_expires_vendor_cookies_on_host_and_parent_domain(make_app):
         "_ym_uid", "_ym_d", "_ym_isad", "_ym_visorc", "_ym_hostIndex",
     )}  # fmt: skip
     assert [r.method for r in records(app)] == ["withdrawal"]
+    # Over plain http (development) no Secure cookie could have been set, nor is one sent.
+    response = client.post("/consent", data={"choice": "none", "next": "/"}, headers=headers)
+    assert all("Secure" not in h for h in set_cookies(response) if "Max-Age=0" in h)
 
 
 def test_production_consent_cookie_flags_over_https(make_app):
@@ -243,3 +249,12 @@ def test_stats_without_records(consent_app):
 def test_export_cells_cannot_become_spreadsheet_formulas(value):
     assert _cell(value) == "'" + value
     assert _cell("accept_all") == "accept_all"
+
+
+def test_the_cookie_page_showing_a_choice_is_never_stored(consent_app):
+    client = consent_app.test_client()
+    assert client.get("/en/cookies").headers["Cache-Control"] == "private, no-cache"
+    client.set_cookie("qb_consent", choice_cookie(1, 0))
+    response = client.get("/en/cookies")
+    assert response.headers["Cache-Control"] == "no-store"
+    assert client.get("/en/about").headers["Cache-Control"] == "private, no-cache"

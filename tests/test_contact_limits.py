@@ -80,21 +80,33 @@ def test_each_client_address_has_its_own_counter(limited, address):
     assert client.post("/contact", data=data, environ_base=far).status_code == 422
 
 
-def test_production_warns_about_memory_counters_and_a_missing_bin(caplog):
+def test_production_refuses_memory_counters_unless_single_process(caplog):
+    production = {"SECRET_KEY": "k" * 40, "SQLALCHEMY_DATABASE_URI": "sqlite://"}
+    with pytest.raises(RuntimeError, match="RATELIMIT_STORAGE_URI.*RATELIMIT_SINGLE_PROCESS"):
+        create_app(production)
+    # One process is all there is, or no limit is counted at all, or Redis counts: it starts.
+    create_app({**production, "RATELIMIT_SINGLE_PROCESS": True})
+    create_app({**production, "RATELIMIT_ENABLED": False})
     caplog.set_level(logging.WARNING)
-    create_app({"SECRET_KEY": "k" * 40, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
-    assert "RATELIMIT_STORAGE_URI" in caplog.text
+    create_app({**production, "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:1/0"})
+    assert "RATELIMIT_STORAGE_URI" not in caplog.text
     assert "OPERATOR_BIN" in caplog.text
     caplog.clear()
     create_app(
         {
-            "SECRET_KEY": "k" * 40,
-            "SQLALCHEMY_DATABASE_URI": "sqlite://",
+            **production,
             "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:1/0",
             "OPERATOR_BIN": "123456789012",
         }
     )
     assert caplog.text == ""
+
+
+def test_debug_mode_alone_refuses_memory_counters_no_more_than_testing(tmp_path):
+    app = create_app(
+        {"DEBUG": True, "SECRET_KEY": "k" * 40, "SQLALCHEMY_DATABASE_URI": "sqlite://"}
+    )
+    assert app.config["RATELIMIT_STORAGE_URI"] == "memory://"
 
 
 def test_with_redis_unreachable_enquiries_are_still_accepted(make_app, address):

@@ -90,6 +90,38 @@ def test_secure_cookies_by_default(tmp_path):
     assert Config.SESSION_COOKIE_SECURE is True
 
 
+def test_the_session_cookie_is_host_only_and_secure(make_app):
+    app = make_app(TRUSTED_HOSTS=["qauipsizbolashaq.kz"])
+    response = app.test_client().get("/contact", base_url="https://qauipsizbolashaq.kz")
+    [header] = response.headers.getlist("Set-Cookie")
+    name, *attributes = header.split("; ")
+    assert name.startswith("__Host-session=")
+    assert {"Secure", "HttpOnly", "Path=/", "SameSite=Lax"} <= set(attributes)
+    assert not [a for a in attributes if a.lower().startswith("domain=")]
+
+
+@pytest.mark.parametrize(
+    "path, data, status",
+    [
+        ("/_test/form", {"x": "1"}, 400),  # no CSRF token
+        ("/contact", {"name": "Әсел"}, 400),  # no CSRF token: the form comes back
+        ("/en/consent", {"choice": "all"}, 403),  # not from our own pages
+        ("/no-such-page", {}, 404),
+        ("/politika", {}, 405),
+    ],
+)
+def test_answers_to_posts_are_never_stored(client, path, data, status):
+    response = client.post(path, data=data)
+    assert response.status_code == status
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_pages_keep_revalidating_caching_and_resources_their_own(client):
+    assert client.get("/").headers["Cache-Control"] == "private, no-cache"
+    with client.get("/static/css/site.css") as response:
+        assert "no-store" not in response.headers.get("Cache-Control", "")
+
+
 FORBIDDEN = [
     (re.compile(r"\sstyle\s*="), "style= attribute"),
     (re.compile(r"\son[a-z]+\s*=", re.I), "inline event handler"),

@@ -9,7 +9,9 @@ TEMPLATE = """\
 SECRET_KEY = "{secret}"
 SITE_URL = "http://127.0.0.1:5000"
 TRUSTED_HOSTS = ["127.0.0.1", "localhost"]
-SESSION_COOKIE_SECURE = False  # the development server speaks plain http
+# The development server speaks plain http: browsers drop Secure and __Host- cookies there.
+SESSION_COOKIE_SECURE = False
+SESSION_COOKIE_NAME = "qb_session"
 PAGE_CACHE = False  # show content edits at once
 """
 

@@ -4,6 +4,11 @@ The choice cookie holds `1.r<policy revision>.<vendor><0|1>....<consent id>`, e.
 `1.r1.ga1.ym0.Jx3…` (22 random characters). It is parsed with one regular expression built
 from the current revision and the offered vendors, so a cookie from an older policy or for
 another vendor list simply does not match: the banner asks again, with no database lookup.
+
+A refusal by Global Privacy Control is first written as `g.r1.ga0.ym0.<id>`: not yet recorded.
+Only when the browser sends that cookie back (it keeps cookies, so it is a visitor and not a
+script repeating one request) is the refusal recorded, once, and the cookie rewritten as `1.…`.
+A client that keeps no cookie is refused everything on every request and never causes a write.
 """
 
 import re
@@ -18,6 +23,7 @@ from ..security import NO_SOURCES, CspSources
 from .vendors import offered_vendors
 
 FORMAT_VERSION = "1"
+GPC_UNRECORDED = "g"  # a GPC refusal whose cookie has not come back yet
 MAX_COOKIE_LENGTH = 100
 ACTIONS = {"all", "none", "save"}
 _NEXT = re.compile(r"/[A-Za-z0-9._~%/-]{0,500}")
@@ -54,6 +60,7 @@ class Choice:
 
     consent_id: str
     granted: frozenset
+    recorded: bool = True  # False: a GPC refusal not stored yet (see the module's docstring)
 
 
 @dataclass(frozen=True)
@@ -100,7 +107,7 @@ def build_settings(config):
         max_age=int(config["CONSENT_MAX_AGE"]),
         parent_domain=(config.get("COOKIE_PARENT_DOMAIN") or "").lstrip(".") or None,
         cookie_pattern=re.compile(
-            rf"{FORMAT_VERSION}\.r{revision}{pattern}\.([A-Za-z0-9_-]{{22}})"
+            rf"({FORMAT_VERSION}|{GPC_UNRECORDED})\.r{revision}{pattern}\.([A-Za-z0-9_-]{{22}})"
         ),
         sources=sources,
     )
@@ -126,7 +133,11 @@ def read_choice(settings, value):
     match = settings.cookie_pattern.fullmatch(value)
     if match is None:
         return None
-    *flags, consent_id = match.groups()
+    version, *flags, consent_id = match.groups()
+    if version == GPC_UNRECORDED:
+        if "1" in flags:
+            return None  # never written: an unrecorded GPC cookie allows nothing
+        return Choice(consent_id, frozenset(), recorded=False)
     granted = frozenset(key for key, flag in zip(settings.keys, flags, strict=True) if flag == "1")
     return Choice(consent_id, granted)
 
@@ -134,7 +145,8 @@ def read_choice(settings, value):
 def format_choice(settings, choice):
     """The cookie value of a choice."""
     flags = "".join(f".{key}{int(key in choice.granted)}" for key in settings.keys)
-    return f"{FORMAT_VERSION}.r{settings.revision}{flags}.{choice.consent_id}"
+    version = FORMAT_VERSION if choice.recorded else GPC_UNRECORDED
+    return f"{version}.r{settings.revision}{flags}.{choice.consent_id}"
 
 
 def new_consent_id():
@@ -142,17 +154,28 @@ def new_consent_id():
     return secrets.token_urlsafe(16)
 
 
+# What a GPC request asks of the response: nothing, a cookie only, or a record and a cookie.
+GPC_NOTHING, GPC_REMEMBER, GPC_RECORD = None, "remember", "record"
+
+
 def request_state(settings, cookie_value, gpc_header):
-    """(State, whether a GPC refusal must be recorded) for one request."""
+    """(State, GPC_NOTHING | GPC_REMEMBER | GPC_RECORD) for one request."""
     gpc = gpc_header == "1"
     if not cookie_value and not gpc:
-        return settings.first_visit, False  # the common case: a visitor who has not chosen
+        return settings.first_visit, GPC_NOTHING  # the common case: no choice yet
     choice = read_choice(settings, cookie_value)
-    if gpc and (choice is None or choice.granted):
-        # Global Privacy Control refuses everything; an earlier consent is withdrawn by it.
-        consent_id = choice.consent_id if choice else new_consent_id()
-        return State(settings, Choice(consent_id, frozenset()), gpc=True), True
-    return State(settings, choice, gpc=gpc), False
+    if not gpc:
+        return State(settings, choice), GPC_NOTHING
+    # Global Privacy Control refuses everything; an earlier consent is withdrawn by it.
+    if choice is None:
+        # Nothing is stored for a cookie that may never come back (curl, a bot): remember
+        # the refusal in the cookie and record it when the browser returns it.
+        unrecorded = Choice(new_consent_id(), frozenset(), recorded=False)
+        return State(settings, unrecorded, gpc=True), GPC_REMEMBER
+    if choice.granted or not choice.recorded:
+        # The browser keeps our cookie: this refusal (or withdrawal) is recorded once.
+        return State(settings, Choice(choice.consent_id, frozenset()), gpc=True), GPC_RECORD
+    return State(settings, choice, gpc=True), GPC_NOTHING
 
 
 def granted_from_form(settings, action, form):
@@ -233,11 +256,16 @@ def cookie_domains(settings, host):
     return list(dict.fromkeys([None, host, parent]))
 
 
-def expire_vendor_cookies(response, settings, refused, received_names, host):
-    """Expire the refused vendors' cookies on this host and on the parent domain."""
+def expire_vendor_cookies(response, settings, refused, received_names, host, secure):
+    """Expire the refused vendors' cookies on this host and on the parent domain.
+
+    Over HTTPS the expiring cookies are Secure: the vendors set theirs Secure (Metrica with
+    SameSite=None, which browsers accept only with Secure), and a cookie is replaced only by
+    one with the same attributes a browser would accept.
+    """
     for name in cookies_to_expire(settings, refused, received_names):
         for domain in cookie_domains(settings, host):
-            response.delete_cookie(name, path="/", domain=domain, secure=False, samesite=None)
+            response.delete_cookie(name, path="/", domain=domain, secure=secure, samesite=None)
 
 
 def safe_next(value, fallback):

@@ -157,7 +157,7 @@ def test_no_page_stores_anything_in_the_browser(page, live_server):
     for path in contact_pages:
         page.goto(live_server + path)
     [cookie] = page.context.cookies()
-    assert cookie["name"] == "session"
+    assert cookie["name"] == "__Host-session"
     assert cookie["httpOnly"] and cookie["secure"] and cookie["sameSite"] == "Lax"
     assert cookie["expires"] == -1  # gone when the browser closes
     stored = page.evaluate("[document.cookie, localStorage.length, sessionStorage.length]")
