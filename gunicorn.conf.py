@@ -37,8 +37,13 @@ forwarded_allow_ips = _env("FORWARDED_ALLOW_IPS", "127.0.0.1")
 # time, method, path without query, status, size and duration only.
 accesslog = _env("ACCESS_LOG", None) or None
 access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
-# Errors and startup messages go to stderr, for the service manager to collect.
+# Errors and startup messages go to stderr, for the service manager to collect. The site's
+# own lines (the `qb` logger: enquiries stored, mail sent, security events, at the site's
+# LOG_LEVEL, INFO by default, as text or JSON by LOG_FORMAT) are written to the same stderr
+# by the app itself (qb/logs.py), so they join this log; no logconfig here, since a handler
+# on the root logger would print each of them twice. They carry ids, never personal data.
 errorlog = "-"
+# gunicorn's own messages (workers started, stopped, timed out); the site's are set apart.
 loglevel = _env("LOG_LEVEL", "info")
 
 # gunicorn >= 25 opens a control socket at one fixed path per user, so two instances on

@@ -3,7 +3,7 @@
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import assets, cli, database, errors, i18n, ratelimit, security
+from . import assets, cli, database, errors, i18n, logs, ratelimit, security
 from .config import INSTANCE, ROOT, load_config
 from .extensions import babel, csrf, mail
 from .sessions import LazySessionInterface
@@ -19,6 +19,7 @@ def create_app(test_config=None):
         static_folder=str(ROOT / "static"),
     )
     load_config(app, test_config)
+    logs.init_app(app)
     app.session_interface = LazySessionInterface()
 
     database.init_app(app)

@@ -70,6 +70,11 @@ class Config:
     # Turn off while editing content so changes show without a restart.
     PAGE_CACHE = True
 
+    # The `qb` logger's lines go to stderr (gunicorn's error log): this level and above, as
+    # "text" lines or "json" objects, one per line, for a log shipper.
+    LOG_LEVEL = "INFO"
+    LOG_FORMAT = "text"
+
     # Web analytics, each only after the visitor's consent; an empty id leaves the vendor out.
     YANDEX_METRICA_ID = ""
     GA_MEASUREMENT_ID = ""

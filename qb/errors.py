@@ -1,12 +1,20 @@
 """Localised error pages in the site layout; a visitor never sees a stack trace."""
 
-from flask import current_app, render_template
+from flask import current_app, render_template, request
 from flask.globals import request_ctx
 from flask_babel import lazy_gettext as _l
+from flask_limiter.errors import RateLimitExceeded
+from flask_wtf.csrf import CSRFError
 from markupsafe import escape
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import (
+    HTTPException,
+    InternalServerError,
+    RequestEntityTooLarge,
+    SecurityError,
+)
 
 from .i18n import current_language
+from .logs import security_event
 
 ERROR_TEXTS = {
     400: (
@@ -70,11 +78,24 @@ def render_error(error):
     return response
 
 
+def report_refusal(error):
+    """Log the refusals that are security events (docs/deployment.md, "Logs")."""
+    if isinstance(error, CSRFError):
+        security_event("csrf-failed", reason=error.description)
+    elif isinstance(error, RateLimitExceeded):
+        security_event("rate-limited", limit=str(error.limit.limit))
+    elif isinstance(error, SecurityError):  # a Host header not in TRUSTED_HOSTS
+        security_event("bad-host")
+    elif isinstance(error, RequestEntityTooLarge):
+        security_event("too-large", length=request.content_length)
+
+
 def init_app(app):
     """Handle every HTTP error and every uncaught exception with render_error."""
 
     @app.errorhandler(HTTPException)
     def http_error(error):
+        report_refusal(error)
         return render_error(error)
 
     @app.errorhandler(Exception)

@@ -9,6 +9,8 @@ from typing import NamedTuple
 
 from flask import g, request
 
+from .logs import REQUEST_ID_HEADER, request_id
+
 NONCE_KEY = "qb.csp_nonce"
 # Where a feature leaves the hosts this one response may add to its policy (see CspSources).
 CSP_SOURCES_KEY = "qb.csp_sources"
@@ -90,6 +92,8 @@ class SecurityHeaders:
             sources = environ.get(CSP_SOURCES_KEY, NO_SOURCES)
             headers.append(("Content-Security-Policy", content_security_policy(nonce, sources)))
             headers.extend(STATIC_HEADERS)
+            # Made here unless something logged during the request and made it already.
+            headers.append((REQUEST_ID_HEADER, request_id(environ)))
             if secure:
                 headers.append(self.hsts)
             if _is_html(headers):

@@ -16,6 +16,7 @@ from flask_limiter.errors import RateLimitExceeded
 from ..content import get_page
 from ..extensions import csrf, limiter
 from ..i18n import current_language, localized_route
+from ..logs import security_event
 from ..rendering import cached_page
 from ..security import add_csp_sources
 from . import records, services
@@ -78,7 +79,8 @@ def _may_record():
     try:
         with _record_budget:  # Flask-Limiter's documented use as a context manager
             return True
-    except RateLimitExceeded:
+    except RateLimitExceeded as error:
+        security_event("rate-limited", limit=str(error.limit.limit), reason="consent-record")
         return False
 
 
@@ -91,6 +93,7 @@ def choose():
     headers = request.headers
     origin = request.host_url.rstrip("/")
     if not services.is_same_origin(headers.get("Sec-Fetch-Site"), headers.get("Origin"), {origin}):
+        security_event("consent-refused", reason="cross-site")
         abort(403)
     target = services.safe_next(request.form.get("next"), url_for("pages.home"))
     action = request.form.get("choice")
@@ -101,6 +104,7 @@ def choose():
     try:
         choice, method = services.decide(state, action, request.form)
     except ValueError:
+        security_event("consent-refused", reason="malformed")
         abort(400)
     records.record_choice(settings, choice, method, current_language())
     return _store(redirect(target, 303), settings, choice)

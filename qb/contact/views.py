@@ -7,6 +7,7 @@ from flask_wtf.csrf import generate_csrf
 from ..content import get_page
 from ..extensions import csrf, limiter
 from ..i18n import current_language, localized_route
+from ..logs import security_event
 from ..rendering import cached_page, render_with_holes
 from . import services
 from .forms import PHONE_EXAMPLE, EnquiryForm, check_csrf, new_form_token
@@ -61,17 +62,18 @@ def _warn_without_bin(state):
 
 def _check_submission(form):
     """(problem, submission key): the CSRF token, the honeypot and the form token."""
-    if check_csrf() is not None:
+    if (reason := check_csrf()) is not None:
+        security_event("csrf-failed", reason=reason)
         return EXPIRED, None
     if form.is_bot():
-        services.note_bot("honeypot")
+        security_event("honeypot")
         return BOT, None
     submission = form.submission()
     if submission is None:
         return EXPIRED, None
     key, age = submission
     if age < float(current_app.config["CONTACT_MIN_FILL_SECONDS"]):
-        services.note_bot("sent too fast")
+        security_event("too-fast", seconds=round(age, 1))
         return TOO_FAST, key
     return None, key
 
