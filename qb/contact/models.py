@@ -36,6 +36,9 @@ class Enquiry(db.Model):
     submission_key: Mapped[str] = mapped_column(sa.String(64), unique=True)
     name: Mapped[str] = mapped_column(sa.String(100))
     email: Mapped[str] = mapped_column(sa.String(254))
+    # qb.mailbox.mailbox_key(email): every spelling of one mailbox has the same, so limits per
+    # recipient and erasure by address find them all through this index.
+    mailbox_key: Mapped[str] = mapped_column(sa.String(254), index=True)
     phone: Mapped[str | None] = mapped_column(sa.String(20))
     message: Mapped[str] = mapped_column(sa.Text)
     language: Mapped[str] = mapped_column(sa.String(5))

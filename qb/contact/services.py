@@ -4,10 +4,12 @@ import hashlib
 import logging
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, timedelta
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from babel import Locale
+from babel.dates import format_date, format_time
 from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -17,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from ..content import policy_revision
 from ..extensions import db
 from ..i18n import localized_path
+from ..mailbox import mailbox_key
 from ..outbox.services import queue_mail, request_delivery
 from .models import (
     ENQUIRY_PURPOSE,
@@ -38,8 +41,8 @@ HOME_COUNTRY = "KZ"  # where the site's database is (Law 94-V Art. 12(2))
 # visitor cannot type it).
 _ID_HOLE = "qbenquiry" + secrets.token_hex(8)
 ACK_WINDOW = timedelta(hours=24)
-# Mailboxes that ignore dots in the local part: "a.sel" and "asel" are one recipient.
-DOTLESS_DOMAINS = ("gmail.com",)
+# Times shown to people: Kazakhstan's (UTC+5 in the whole country since March 2024).
+KAZAKHSTAN_TIME = ZoneInfo("Asia/Almaty")
 
 
 @dataclass(frozen=True)
@@ -104,6 +107,7 @@ def submit_enquiry(*, key, name, email, phone, message, language, newsletter):
         submission_key=key,
         name=name,
         email=email,
+        mailbox_key=mailbox_key(email),
         phone=phone or None,
         message=message,
         language=language,
@@ -148,43 +152,29 @@ def submit_enquiry(*, key, name, email, phone, message, language, newsletter):
     return Submitted(enquiry.id, created=True)
 
 
-def mailbox_key(email):
-    """The recipient an address reaches: case, a +tag and Gmail's dots make no new one."""
-    local, _, domain = email.lower().rpartition("@")
-    local = local.split("+", 1)[0]
-    if domain in DOTLESS_DOMAINS:
-        local = local.replace(".", "")
-    return f"{local}@{domain}"
-
-
 def may_acknowledge(email):
     """Whether `email` may get one more acknowledgement: ACK_LIMIT_PER_ADDRESS per 24 hours.
 
-    The address is not confirmed, so without this the form would mail a copy of any text to
-    anyone (ASVS 2.4.1). Enquiries to the same recipient count, acknowledged or not.
+    The address is not confirmed, so without this the form would mail anyone an
+    acknowledgement (ASVS 2.4.1). Enquiries to the same mailbox, in any spelling, count,
+    acknowledged or not.
     """
     limit = int(current_app.config["ACK_LIMIT_PER_ADDRESS"])
     if limit <= 0:
         return False
-    return len(same_mailbox(email, Enquiry.created_at >= utcnow() - ACK_WINDOW)) < limit
-
-
-def same_mailbox(email, *where):
-    """Ids of the enquiries (matching `where`) whose address reaches the mailbox `email` does."""
-    key = mailbox_key(email)
-    local, _, domain = key.rpartition("@")
-    # SQL narrows to a few candidates by a prefix without dots; mailbox_key decides exactly.
-    spelled = sa.func.replace(sa.func.lower(Enquiry.email), ".", "")
-    candidates = db.session.execute(
-        sa.select(Enquiry.id, Enquiry.email)
-        .where(
-            *where,
-            spelled.startswith(local.replace(".", ""), autoescape=True),
-            spelled.endswith("@" + domain.replace(".", ""), autoescape=True),
+    recent = db.session.scalar(
+        sa.select(sa.func.count(Enquiry.id)).where(
+            Enquiry.mailbox_key == mailbox_key(email),
+            Enquiry.created_at >= utcnow() - ACK_WINDOW,
         )
-        .order_by(Enquiry.id)
     )
-    return [enquiry_id for enquiry_id, address in candidates if mailbox_key(address) == key]
+    return recent < limit
+
+
+def same_mailbox(email):
+    """Ids of the enquiries whose address reaches the mailbox `email` does, in any spelling."""
+    found = sa.select(Enquiry.id).where(Enquiry.mailbox_key == mailbox_key(email))
+    return list(db.session.scalars(found.order_by(Enquiry.id)))
 
 
 def note_bot(reason):
@@ -235,22 +225,34 @@ def _mails(enquiry, consents, acknowledge):
         }
     if not acknowledge:
         return [operator]
-    with force_locale(enquiry.language):
-        context = {
-            "enquiry": enquiry,
-            "lang": enquiry.language,
-            "newsletter": any(c.purpose == NEWSLETTER_PURPOSE for c in consents),
-            "policy_url": site + localized_path("/politika", enquiry.language),
-            "operator_email": config["OPERATOR_EMAIL"],
-        }
+    lang = enquiry.language
+    # Nothing the visitor typed goes into it, not even their name: the address is not
+    # confirmed, so whatever it carried could be sent to a stranger from our domain.
+    context = {
+        "lang": lang,
+        "received": _received(enquiry.created_at, lang),
+        "newsletter": any(c.purpose == NEWSLETTER_PURPOSE for c in consents),
+        "policy_url": site + localized_path("/politika", lang),
+        "operator_email": config["OPERATOR_EMAIL"],
+        "operator_address": config["OPERATOR_ADDRESS"],
+    }
+    with force_locale(lang):
         visitor = {
             "kind": "contact-acknowledgement",
             "key": f"{ref}:visitor",
             "to": enquiry.email,
-            "to_name": enquiry.name,
             "subject": _("We have received your message"),
             "text": render_template("email/contact_acknowledgement.txt", **context),
             "html": render_template("email/contact_acknowledgement.html", **context),
             "ref": ref,
         }
     return [operator, visitor]
+
+
+def _received(created_at, lang):
+    """When an enquiry arrived (stored in UTC) as {date, time} in Kazakhstan time, in `lang`."""
+    moment = created_at.replace(tzinfo=UTC)
+    return {
+        "date": format_date(moment.astimezone(KAZAKHSTAN_TIME), "long", locale=lang),
+        "time": format_time(moment, "short", tzinfo=KAZAKHSTAN_TIME, locale=lang),
+    }
