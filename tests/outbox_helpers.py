@@ -66,6 +66,8 @@ def cli_env(tmp_path, sink, **extra):
         **sink.settings(),
         "OUTBOX_BATCH_SIZE": 5,
         "OUTBOX_EML_DIR": str(tmp_path / "mail"),
+        # Production settings otherwise; the mail commands count no rate limit.
+        "RATELIMIT_ENABLED": False,
         **extra,
     }
     env = {k: v for k, v in os.environ.items() if not k.startswith("QB_")}
