@@ -37,9 +37,12 @@ class Config:
     ACK_LIMIT_PER_ADDRESS = 3
 
     # Flask-Limiter: counters shared by all workers need Redis in production
-    # ("redis://127.0.0.1:6379/0"); memory:// keeps them per process (development only).
+    # ("redis://127.0.0.1:6379/0"); memory:// keeps them per process and forgets them on
+    # restart, so outside debug and testing the app refuses to start with it unless
+    # RATELIMIT_SINGLE_PROCESS says that one process is all there is.
     RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_SINGLE_PROCESS = False
     RATELIMIT_KEY_PREFIX = "qb"
     RATELIMIT_HEADERS_ENABLED = True  # Retry-After on 429
     # Redis down: count per process in memory meanwhile, rather than refuse every enquiry.
@@ -56,6 +59,12 @@ class Config:
     PROXY_COUNT = 0
 
     MAX_CONTENT_LENGTH = 64 * 1024
+    # __Host-: browsers accept the cookie only with Secure, Path=/ and no Domain, so neither a
+    # sibling subdomain nor plain http can plant or overwrite it. Plain-http development
+    # needs another name and SESSION_COOKIE_SECURE off (make run writes both).
+    SESSION_COOKIE_NAME = "__Host-session"
+    SESSION_COOKIE_PATH = "/"
+    SESSION_COOKIE_DOMAIN = None
     SESSION_COOKIE_SECURE = True
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -119,13 +128,17 @@ def load_config(app, test_config=None):
     else:
         app.config.from_mapping(test_config)
     check_secret_key(app)
+    check_cookie_prefixes(app)
 
 
 def check_secret_key(app):
-    """Refuse to run in production with a missing or guessable secret key."""
-    if app.debug or app.testing:
-        if not app.config.get("SECRET_KEY"):
-            app.config["SECRET_KEY"] = "insecure-development-key"
+    """Refuse to run with a missing or guessable secret key, outside the test suite.
+
+    Debug mode is no exception: `QB_DEBUG=1` or `FLASK_DEBUG=1` on a served app must not
+    make it sign sessions and tokens with a key anyone can read here.
+    """
+    if app.testing and not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = "insecure-key-for-tests-only"
         return
     key = app.config.get("SECRET_KEY") or ""
     if isinstance(key, bytes):
@@ -137,3 +150,22 @@ def check_secret_key(app):
             f"{MIN_SECRET_LENGTH} characters, for example the output of "
             "python -c 'import secrets; print(secrets.token_hex(32))'"
         )
+
+
+def check_cookie_prefixes(app):
+    """Refuse cookie settings that browsers would silently reject (and so break forms)."""
+    for name_key, secure_key in (
+        ("SESSION_COOKIE_NAME", "SESSION_COOKIE_SECURE"),
+        ("CONSENT_COOKIE_NAME", "CONSENT_COOKIE_SECURE"),
+    ):
+        name = app.config[name_key]
+        if name.startswith(("__Host-", "__Secure-")) and not app.config[secure_key]:
+            raise RuntimeError(
+                f"{name_key} {name!r} needs {secure_key} = True: browsers drop a cookie "
+                f"so named without Secure. For plain-http development set {name_key} to a "
+                "name without the prefix (docs/configuration.md)"
+            )
+    if app.config["SESSION_COOKIE_NAME"].startswith("__Host-") and (
+        app.config.get("SESSION_COOKIE_DOMAIN") or app.config.get("SESSION_COOKIE_PATH") != "/"
+    ):
+        raise RuntimeError("A __Host- session cookie needs SESSION_COOKIE_PATH '/' and no domain")

@@ -29,6 +29,10 @@ STATIC_HEADERS = [
 # Pages are documents; everything else (CSS, images, robots.txt) is a resource that other
 # sites must not embed.
 HTML_CACHE_CONTROL = ("Cache-Control", "private, no-cache")
+# Answers to a POST, and pages that show a visitor's own data, are kept by no cache at all
+# (not even the browser's back/forward history on disk).
+NO_STORE = ("Cache-Control", "no-store")
+NO_STORE_KEY = "qb.no_store"
 RESOURCE_POLICY = ("Cross-Origin-Resource-Policy", "same-origin")
 
 
@@ -96,15 +100,23 @@ class SecurityHeaders:
             headers.append((REQUEST_ID_HEADER, request_id(environ)))
             if secure:
                 headers.append(self.hsts)
-            if _is_html(headers):
-                # The body carries this request's nonce: no shared cache may keep it.
+            html = _is_html(headers)
+            private = environ["REQUEST_METHOD"] == "POST" or NO_STORE_KEY in environ
+            if html or private:
+                # A page carries this request's nonce: no shared cache may keep it; a POST's
+                # answer or a page of one visitor's data no cache may keep at all.
                 headers[:] = [h for h in headers if h[0].lower() != "cache-control"]
-                headers.append(HTML_CACHE_CONTROL)
-            else:
+                headers.append(NO_STORE if private else HTML_CACHE_CONTROL)
+            if not html:
                 headers.append(RESOURCE_POLICY)
             return start_response(status, headers, exc_info)
 
         return self.wsgi_app(environ, start)
+
+
+def no_store():
+    """Mark this response as one no cache may keep: it shows the visitor's own data."""
+    request.environ[NO_STORE_KEY] = True
 
 
 def _is_html(headers):

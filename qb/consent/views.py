@@ -18,7 +18,7 @@ from ..extensions import csrf, limiter
 from ..i18n import current_language, localized_route
 from ..logs import security_event
 from ..rendering import cached_page
-from ..security import add_csp_sources
+from ..security import add_csp_sources, no_store
 from . import records, services
 
 bp = Blueprint("consent", __name__)
@@ -45,23 +45,31 @@ def read_consent():
     # Every page view passes here: look at the raw environ first, parse cookies only if sent.
     environ = request.environ
     cookie = environ.get("HTTP_COOKIE") and request.cookies.get(settings.cookie_name)
-    state, record_gpc = services.request_state(settings, cookie, environ.get("HTTP_SEC_GPC"))
+    state, gpc_action = services.request_state(settings, cookie, environ.get("HTTP_SEC_GPC"))
     g.consent = state
     g.page_variant = (*g.get("page_variant", ()), state.variant)
     if state.granted:
         add_csp_sources(settings.sources[state.granted])
-    if record_gpc and request.method == "GET" and request.endpoint not in (None, "static"):
-        # A client that keeps no cookie sends GPC anew on every page view: beyond the limit
-        # it is not recorded (nor is the cookie set, so a real browser's next view records
-        # it), but the refusal above is honoured all the same.
-        if _may_record():
-            records.record_choice(settings, state.choice, "gpc", current_language())
-            after_this_request(lambda response: _store(response, settings, state.choice))
+    if gpc_action and request.method == "GET" and request.endpoint not in (None, "static"):
+        _answer_gpc(settings, state.choice, gpc_action)
+
+
+def _answer_gpc(settings, choice, action):
+    """Remember a GPC refusal in the cookie; record it once the browser has sent that back."""
+    if action == services.GPC_RECORD:
+        # Beyond the budget nothing is stored, nor the cookie rewritten, so a real browser's
+        # next view records it; the refusal itself is honoured all the same.
+        if not _may_record():
+            return
+        records.record_choice(settings, choice, "gpc", current_language())
+    after_this_request(lambda response: _store(response, settings, choice))
 
 
 def _store(response, settings, choice):
     refused = set(settings.keys) - choice.granted
-    services.expire_vendor_cookies(response, settings, refused, request.cookies, request.host)
+    services.expire_vendor_cookies(
+        response, settings, refused, request.cookies, request.host, request.is_secure
+    )
     services.write_choice(response, settings, choice)
     return response
 
@@ -111,7 +119,14 @@ def choose():
 
 
 @localized_route(bp, "/cookies")
-@cached_page
 def cookies():
     """Which cookies the site sets, the current choice and the settings to change it."""
+    state = g.get("consent")
+    if state is not None and state.choice is not None:
+        no_store()  # it shows this visitor's own choice
+    return _cookie_page()
+
+
+@cached_page
+def _cookie_page():
     return render_template("consent/cookies.html", page=get_page(current_language(), "cookies"))
