@@ -1,16 +1,22 @@
 """The qb application factory."""
 
+from importlib import import_module
+
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import assets, cli, database, errors, i18n, logs, ratelimit, security
 from .config import INSTANCE, ROOT, load_config
-from .extensions import babel, csrf, mail
+from .extensions import babel, csrf
 from .sessions import LazySessionInterface
+
+# Shared services first (they own no URL), then the features; each package's init_app
+# registers its blueprint, its `flask` command group and its hooks (docs/architecture.md).
+FEATURES = ("outbox", "pages", "policy", "contact", "cookies")
 
 
 def create_app(test_config=None):
-    """Build the site: paths, configuration layers, extensions, blueprints, commands."""
+    """Build the site: paths, configuration layers, extensions, features."""
     app = Flask(
         __name__,
         instance_path=str(INSTANCE),
@@ -26,39 +32,14 @@ def create_app(test_config=None):
     babel.init_app(app, locale_selector=i18n.current_language)
     csrf.init_app(app)
     ratelimit.init_app(app)
-    mail.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
     assets.init_app(app)
     errors.init_app(app)
-    register_blueprints(app)
     cli.init_app(app)
-    register_commands(app)
+    for name in FEATURES:
+        import_module(f"{__name__}.{name}").init_app(app)
     if proxies := int(app.config["PROXY_COUNT"]):
         # Outermost, so every layer inside sees the scheme and client the proxy reported.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
     return app
-
-
-def register_commands(app):
-    """Attach the features' `flask` command groups."""
-    from .consent.commands import consent as consent_cli
-    from .contact.commands import contact as contact_cli
-    from .outbox.commands import outbox as outbox_cli
-
-    app.cli.add_command(consent_cli)
-    app.cli.add_command(contact_cli)
-    app.cli.add_command(outbox_cli)
-
-
-def register_blueprints(app):
-    """Attach the feature blueprints."""
-    from .consent.views import bp as consent_bp
-    from .contact.views import bp as contact_bp
-    from .pages.views import bp as pages_bp
-    from .policy.views import bp as policy_bp
-
-    app.register_blueprint(pages_bp)
-    app.register_blueprint(policy_bp)
-    app.register_blueprint(contact_bp)
-    app.register_blueprint(consent_bp)

@@ -2,6 +2,7 @@
 
 import click
 from babel.messages.frontend import CommandLineInterface
+from flask.cli import AppGroup
 
 from .config import ROOT
 from .i18n import LANGUAGES
@@ -38,9 +39,7 @@ def extract():
     )
 
 
-@click.group()
-def translate():
-    """Translation and localisation commands."""
+translate = AppGroup("translate", help="Translation and localisation commands.")
 
 
 @translate.command("extract")

@@ -4,7 +4,6 @@ from flask import current_app, request
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
-from flask_mail import Mail
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect as _CSRFProtect
@@ -26,6 +25,5 @@ db = SQLAlchemy()
 migrate = Migrate()
 babel = Babel()
 csrf = CSRFProtect()
-mail = Mail()
 # Keyed by client address: behind a proxy, PROXY_COUNT makes that the real client's.
 limiter = Limiter(get_remote_address)

@@ -2,7 +2,7 @@
 
 import sqlalchemy as sa
 
-from qb.consent.models import CookieConsent
+from qb.cookies.models import CookieConsent
 from qb.extensions import db
 
 CONSENT_ID = "A" * 22

@@ -8,8 +8,9 @@ from contextlib import contextmanager
 import sqlalchemy as sa
 from itsdangerous import TimestampSigner
 
+from qb.consent.models import ConsentRecord
 from qb.contact.forms import TOKEN_SALT
-from qb.contact.models import ConsentRecord, Enquiry
+from qb.contact.models import Enquiry
 from qb.extensions import db
 from qb.outbox.models import OutboxMessage
 

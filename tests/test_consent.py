@@ -146,7 +146,7 @@ def test_a_malformed_id_stops_the_start(make_app, setting, value):
 
 def test_a_numeric_metrica_id_from_the_environment_is_accepted(make_app):
     app = make_app(YANDEX_METRICA_ID=12345678)
-    assert app.extensions["qb_consent"].keys == ("ym",)
+    assert app.extensions["qb_cookies"].keys == ("ym",)
 
 
 def test_cached_pages_never_cross_consent_states(consent_app):
@@ -164,7 +164,15 @@ def test_cached_pages_never_cross_consent_states(consent_app):
 def test_cookie_page_lists_our_cookies_and_the_vendors(consent_app):
     client = consent_app.test_client()
     html = client.get("/en/cookies").text
-    for name in ("qb_consent", "__Host-session", "_ga", "_ga_TEST12345", "_ym_uid", "_ym_d", "_ym_isad"):
+    for name in (
+        "qb_consent",
+        "__Host-session",
+        "_ga",
+        "_ga_TEST12345",
+        "_ym_uid",
+        "_ym_d",
+        "_ym_isad",
+    ):
         assert f"<code>{name}</code>" in html, name
     assert "182 days" in html
     assert "You have not made a choice yet" in html

@@ -6,8 +6,8 @@ import io
 import pytest
 import sqlalchemy as sa
 
-from qb.consent.commands import _cell
-from qb.consent.models import CookieConsent
+from qb.cookies.commands import _cell
+from qb.cookies.models import CookieConsent
 from qb.extensions import db
 
 from .conftest import ANALYTICS_SETTINGS

@@ -2,7 +2,7 @@
 
 import pytest
 
-from qb.consent import services
+from qb.cookies import choice as services
 
 from .conftest import ANALYTICS_SETTINGS
 from .consent_helpers import (
@@ -70,7 +70,7 @@ def test_other_cookies_in_the_header_change_nothing(consent_app):
 
 
 def test_parse_accepts_only_the_exact_format(consent_app):
-    settings = consent_app.extensions["qb_consent"]
+    settings = consent_app.extensions["qb_cookies"]
     choice = services.read_choice(settings, choice_cookie(1, 0))
     assert choice == services.Choice(CONSENT_ID, frozenset({"ga"}))
     assert services.format_choice(settings, choice) == choice_cookie(1, 0)

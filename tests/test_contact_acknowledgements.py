@@ -8,7 +8,8 @@ import pytest
 import sqlalchemy as sa
 from babel.dates import format_date
 
-from qb.contact.models import Enquiry, utcnow
+from qb.clock import utcnow
+from qb.contact.models import Enquiry
 from qb.contact.services import new_submission_key
 from qb.extensions import db
 

@@ -30,7 +30,7 @@ def forget(app, *args):
 def dump(app):
     """Every row of the contact and outbox tables, as text."""
     with app.app_context():
-        tables = ("enquiry", "enquiry_consent", "outbox_message")
+        tables = ("enquiry", "consent_record", "outbox_message")
         return repr([db.session.execute(sa.text(f"select * from {t}")).all() for t in tables])
 
 
@@ -38,8 +38,8 @@ def assert_only_left(app, kept):
     """Only the enquiries `kept` remain, with their mails and linked consents."""
     assert [e.id for e in enquiries(app)] == kept
     assert {m.ref for m in outbox(app)} == {f"enquiry:{i}" for i in kept}
-    linked = [c for c in consents(app) if c.enquiry_id is not None]
-    assert {c.enquiry_id for c in linked} == set(kept)
+    linked = [c for c in consents(app) if c.subject is not None]
+    assert {c.subject for c in linked} == {f"enquiry:{i}" for i in kept}
     assert all(c.destroyed_at is None and c.destroyed_reason is None for c in linked)
 
 
@@ -54,7 +54,7 @@ def test_forget_by_id_destroys_those_enquiries_and_keeps_their_consents_marked(a
     assert "destroyed 4 mails" in result.output
     assert "kept 3 consent records as proof, marked withdrawn" in result.output
     assert_only_left(app, [other])
-    proofs = [c for c in consents(app) if c.enquiry_id is None]
+    proofs = [c for c in consents(app) if c.subject is None]
     assert len(proofs) == 3 and {c.destroyed_reason for c in proofs} == {"withdrawn"}
     assert all(c.destroyed_at is not None and c.text_sha256 for c in proofs)
     assert "asel@" not in dump(app) and "asel" not in caplog.text
@@ -161,5 +161,5 @@ def test_forget_on_postgresql(postgres_app):
     assert result.exit_code == 0, result.output
     assert f"destroyed 2 enquiries on request: {mine} {by_id}" in result.output
     assert_only_left(postgres_app, [other])
-    reasons = [c.destroyed_reason for c in consents(postgres_app) if c.enquiry_id is None]
+    reasons = [c.destroyed_reason for c in consents(postgres_app) if c.subject is None]
     assert reasons == ["withdrawn"] * 3

@@ -6,7 +6,7 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from qb.contact.services import text_digest
+from qb.consent.services import text_digest
 from qb.extensions import db
 
 from .contact_helpers import (
@@ -53,7 +53,7 @@ def test_a_valid_enquiry_is_stored_with_its_consent_and_two_mails(app, client):
     assert (newsletter.purpose, newsletter.status) == ("newsletter", "pending")
     assert newsletter.text_sha256 == text_digest(shown_newsletter)
     for record in (given, newsletter):
-        assert record.enquiry_id == enquiry.id
+        assert record.subject == f"enquiry:{enquiry.id}"
         assert record.language == "ru" and record.policy_revision == 1 and record.text_version == 1
         assert record.created_at is not None
 
@@ -83,11 +83,11 @@ def test_nothing_about_the_visitor_beyond_the_form_is_stored(app):
     )
     with app.app_context():
         columns = {c["name"] for c in sa.inspect(db.engine).get_columns("enquiry")}
-        columns |= {c["name"] for c in sa.inspect(db.engine).get_columns("enquiry_consent")}
+        columns |= {c["name"] for c in sa.inspect(db.engine).get_columns("consent_record")}
         dump = repr(
             [
                 db.session.execute(sa.text(f"select * from {t}")).all()
-                for t in ("enquiry", "enquiry_consent", "outbox_message")
+                for t in ("enquiry", "consent_record", "outbox_message")
             ]
         )
     assert not {c for c in columns if "ip" in c.split("_") or "agent" in c or "address" in c}

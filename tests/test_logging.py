@@ -134,7 +134,7 @@ def oversize(client):
         (cross_site_consent, 403, "consent-refused", {"reason": "cross-site"}),
         (malformed_consent, 400, "consent-refused", {"reason": "malformed"}),
         (contact_burst, 429, "rate-limited", {"limit": "2 per 1 minute"}),
-        (consent_burst, 429, "rate-limited", {"endpoint": "consent.choose", "path": "/en/consent"}),
+        (consent_burst, 429, "rate-limited", {"endpoint": "cookies.choose", "path": "/en/consent"}),
         (forged_host, 400, "bad-host", {"path": "/contact"}),
         (oversize, 413, "too-large", {"endpoint": "contact.page"}),
     ],

@@ -145,7 +145,7 @@ def assert_keys_filled(app):
             sa.select(Enquiry.email, Enquiry.mailbox_key).order_by(Enquiry.id)
         ).all()
         linked = db.session.scalar(
-            sa.text("select count(*) from enquiry_consent where enquiry_id is not null")
+            sa.text("select count(*) from consent_record where subject like 'enquiry:%'")
         )
         version = db.session.scalar(sa.text("select version_num from alembic_version"))
     assert [email for email, _key in rows] == ADDRESSES

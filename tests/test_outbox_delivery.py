@@ -6,9 +6,10 @@ from datetime import timedelta
 
 import pytest
 
+from qb.clock import utcnow
 from qb.extensions import db
 from qb.outbox import background
-from qb.outbox.models import OutboxMessage, utcnow
+from qb.outbox.models import OutboxMessage
 from qb.outbox.sender import claim
 from qb.outbox.services import request_delivery
 from qb.outbox.transport import tls_context

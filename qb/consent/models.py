@@ -1,20 +1,47 @@
-"""The proof of each cookie and analytics choice (no IP address, no user agent)."""
+"""The proof of each personal-data consent: what was agreed, to which text, when and how."""
 
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..clock import utcnow
 from ..extensions import db
 
+# Purposes, each with its own text (templates/consent/<purpose>.html).
+ENQUIRY = "enquiry"
+NEWSLETTER = "newsletter"
+PURPOSES = (ENQUIRY, NEWSLETTER)
+# Statuses: agreed, or asked for but not yet confirmed (newsletter double opt-in).
+GIVEN = "given"
+PENDING = "pending"
+# Why a record's subject was destroyed: its retention period ended, or the person withdrew
+# consent or asked for deletion.
+EXPIRED = "expired"
+WITHDRAWN = "withdrawn"
 
-class CookieConsent(db.Model):
-    """One choice about analytics: who (a random id), when, what, under which texts, how."""
 
-    __tablename__ = "cookie_consent"
+class ConsentRecord(db.Model):
+    """One consent: which text (by hash) under which policy revision, when, how, for what."""
 
-    id = db.Column(db.Integer, primary_key=True)
-    consent_id = db.Column(db.String(22), nullable=False, index=True)
-    recorded_at = db.Column(db.DateTime, nullable=False, index=True)  # UTC
-    # Vendor keys separated by spaces ("ga ym"); every offered vendor is in one of the two.
-    granted = db.Column(db.String(64), nullable=False)
-    refused = db.Column(db.String(64), nullable=False)
-    policy_revision = db.Column(db.Integer, nullable=False)
-    banner_version = db.Column(db.String(16), nullable=False)
-    language = db.Column(db.String(2), nullable=False)
-    method = db.Column(db.String(16), nullable=False)
+    __tablename__ = "consent_record"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # What the consent was given with, as "<kind>:<id>" ("enquiry:12"), like the outbox's
+    # refs. Cleared when that is destroyed: the record stays as proof, naming nobody.
+    subject: Mapped[str | None] = mapped_column(sa.String(40), index=True)
+    purpose: Mapped[str] = mapped_column(sa.String(20))
+    status: Mapped[str] = mapped_column(sa.String(20))
+    text_version: Mapped[int]
+    # SHA-256 of the exact consent text shown, in the language it was shown in.
+    text_sha256: Mapped[str] = mapped_column(sa.String(64))
+    policy_revision: Mapped[int]
+    language: Mapped[str] = mapped_column(sa.String(5))
+    method: Mapped[str] = mapped_column(sa.String(20))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # When its subject was destroyed, in UTC, and why (EXPIRED or WITHDRAWN).
+    destroyed_at: Mapped[datetime | None]
+    destroyed_reason: Mapped[str | None] = mapped_column(sa.String(20))
+
+    def __repr__(self):
+        return f"<ConsentRecord {self.id} {self.purpose} {self.status}>"

@@ -2,7 +2,7 @@
 
 import click
 from email_validator import EmailNotValidError, validate_email
-from flask.cli import with_appcontext
+from flask.cli import AppGroup
 
 from .retention import RetentionError, UnknownEnquiries, forget, purge_expired, retention_days
 
@@ -16,14 +16,11 @@ class EnquiryId(click.IntRange):
         super().__init__(1, 2**63 - 1)
 
 
-@click.group()
-def contact():
-    """Enquiries from the contact form."""
+contact = AppGroup("contact", help="Enquiries from the contact form.")
 
 
 @contact.command("purge")
 @click.option("--dry-run", is_flag=True, help="Count what would be destroyed; change nothing.")
-@with_appcontext
 def purge_command(dry_run):
     """Destroy enquiries older than ENQUIRY_RETENTION_DAYS, with their mails (run daily)."""
     try:
@@ -50,7 +47,6 @@ def _email(_ctx, _param, value):
 @click.argument("ids", nargs=-1, type=EnquiryId())
 @click.option("--email", callback=_email, help="Also every enquiry sent from this mailbox.")
 @click.option("--dry-run", is_flag=True, help="Count what would be destroyed; change nothing.")
-@with_appcontext
 def forget_command(ids, email, dry_run):
     """Destroy enquiries IDS (and/or those from --email) on withdrawal or deletion request."""
     if not ids and email is None:

@@ -15,6 +15,7 @@ from wtforms import Field, HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
 
 from ..extensions import csrf
+from ..logs import security_event
 
 NAME_MAX = 100
 EMAIL_MAX = 254
@@ -30,6 +31,11 @@ _SPACES = re.compile(r"\s+")
 # width), line and paragraph separators, private use and lone surrogates.
 _STRIPPED = {"Cc", "Cf", "Zl", "Zp", "Co", "Cs"}
 _MESSAGE_KEPT = {"\n", "\t", "\u200d"}  # line breaks, tabs and the emoji joiner
+
+# Problems with a form as a whole (not one field), each shown above the form.
+EXPIRED = _l("This form has expired. Please check what you wrote and send it again.")
+TOO_FAST = _l("That was very quick. Please check what you wrote and send it again.")
+BOT = object()  # the honeypot was filled in: the bot is told nothing
 
 
 def clean_line(value):
@@ -194,6 +200,32 @@ class EnquiryForm(FlaskForm):
     def is_bot(self):
         """The honeypot was filled in."""
         return bool((self.website.data or "").strip())
+
+    def screen(self, min_fill_seconds):
+        """(problem, submission key) of a posted form: CSRF token, honeypot, form token, time.
+
+        `problem` is None, EXPIRED, TOO_FAST or BOT; each refusal is logged as a security
+        event, with nothing the visitor typed.
+        """
+        if (reason := check_csrf()) is not None:
+            security_event("csrf-failed", reason=reason)
+            return EXPIRED, None
+        if self.is_bot():
+            security_event("honeypot")
+            return BOT, None
+        submission = self.submission()
+        if submission is None:
+            return EXPIRED, None
+        key, age = submission
+        if age < min_fill_seconds:
+            security_event("too-fast", seconds=round(age, 1))
+            return TOO_FAST, key
+        return None, key
+
+    def renew_token(self, key):
+        """Give a form sent back a fresh form token unless its own is still valid."""
+        if not self.form_token.data or self.submission() is None:
+            self.form_token.data = new_form_token(key)
 
     def submission(self):
         """(submission key, seconds since the form was served), or None if the token is forged."""

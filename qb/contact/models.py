@@ -1,26 +1,14 @@
-"""Enquiries from the contact form and the consents given with them, kept as proof."""
+"""Enquiries from the contact form (their consents are records of the consent service)."""
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
+from ..clock import utcnow
 from ..extensions import db
 
-ENQUIRY_PURPOSE = "enquiry"
-NEWSLETTER_PURPOSE = "newsletter"
-GIVEN = "given"
-PENDING = "pending"  # newsletter opt-in not yet confirmed by the subscriber
-FORM_METHOD = "contact-form"
-# Why a consent record's enquiry was destroyed: its retention period ended, or its sender
-# withdrew consent or asked for deletion.
-EXPIRED = "expired"
-WITHDRAWN = "withdrawn"
-
-
-def utcnow():
-    """Naive UTC, as the database stores it (SQLite has no time zones)."""
-    return datetime.now(UTC).replace(tzinfo=None)
+FORM_METHOD = "contact-form"  # how a consent given with an enquiry was given
 
 
 class Enquiry(db.Model):
@@ -47,30 +35,3 @@ class Enquiry(db.Model):
 
     def __repr__(self):
         return f"<Enquiry {self.id}>"
-
-
-class ConsentRecord(db.Model):
-    """What the visitor agreed to with an enquiry: which text, policy revision, when, how."""
-
-    __tablename__ = "enquiry_consent"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    # Cleared when the enquiry is destroyed: the record stays as proof, naming nobody.
-    enquiry_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("enquiry.id", ondelete="SET NULL"), index=True
-    )
-    purpose: Mapped[str] = mapped_column(sa.String(20))
-    status: Mapped[str] = mapped_column(sa.String(20))
-    text_version: Mapped[int]
-    # SHA-256 of the exact consent text shown, in the language it was shown in.
-    text_sha256: Mapped[str] = mapped_column(sa.String(64))
-    policy_revision: Mapped[int]
-    language: Mapped[str] = mapped_column(sa.String(5))
-    method: Mapped[str] = mapped_column(sa.String(20))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    # When the enquiry it was given for was destroyed, in UTC, and why (EXPIRED or WITHDRAWN).
-    destroyed_at: Mapped[datetime | None]
-    destroyed_reason: Mapped[str | None] = mapped_column(sa.String(20))
-
-    def __repr__(self):
-        return f"<ConsentRecord {self.id} {self.purpose} {self.status}>"

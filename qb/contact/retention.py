@@ -7,10 +7,13 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask import current_app
 
+from ..clock import utcnow
+from ..consent.models import EXPIRED, WITHDRAWN
+from ..consent.services import unlink
 from ..extensions import db
 from ..outbox.services import forget_mail
-from .models import EXPIRED, WITHDRAWN, ConsentRecord, Enquiry, utcnow
-from .services import same_mailbox
+from .models import Enquiry
+from .services import same_mailbox, subject
 
 log = logging.getLogger(__name__)
 
@@ -125,14 +128,10 @@ def _destroy_all(ids, now, reason, dry_run):
 
 
 def _destroy(batch, now, reason, purged):
-    for enquiry_id in batch:
-        purged.mails += forget_mail(f"enquiry:{enquiry_id}")
-    consents = db.session.execute(
-        sa.update(ConsentRecord)
-        .where(ConsentRecord.enquiry_id.in_(batch))
-        .values(enquiry_id=None, destroyed_at=now, destroyed_reason=reason)
-    )
-    purged.consents += consents.rowcount
+    subjects = [subject(enquiry_id) for enquiry_id in batch]
+    for ref in subjects:
+        purged.mails += forget_mail(ref)
+    purged.consents += unlink(subjects, reason, now)
     # Only the rows this run deleted are reported: a purge running at the same time took the rest.
     deleted = db.session.scalars(
         sa.delete(Enquiry).where(Enquiry.id.in_(batch)).returning(Enquiry.id)

@@ -1,48 +1,31 @@
 """Storing an enquiry with its consents and queueing its two mails, in one transaction."""
 
-import hashlib
 import logging
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 import sqlalchemy as sa
-from babel import Locale
 from babel.dates import format_date, format_time
 from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from markupsafe import Markup
 from sqlalchemy.exc import IntegrityError
 
-from ..content import policy_revision
+from ..clock import KAZAKHSTAN_TIME, in_kazakhstan, utcnow
+from ..consent.models import ENQUIRY, GIVEN, NEWSLETTER, PENDING
+from ..consent.services import new_consent
 from ..extensions import db
 from ..i18n import localized_path
 from ..mailbox import mailbox_key
 from ..outbox.services import queue_mail, request_delivery
-from .models import (
-    ENQUIRY_PURPOSE,
-    FORM_METHOD,
-    GIVEN,
-    NEWSLETTER_PURPOSE,
-    PENDING,
-    ConsentRecord,
-    Enquiry,
-    utcnow,
-)
+from .models import FORM_METHOD, Enquiry
 
 log = logging.getLogger(__name__)
-
-# Raise when the wording of a consent text changes in any language (its hash changes anyway).
-CONSENT_TEXT_VERSION = 1
-HOME_COUNTRY = "KZ"  # where the site's database is (Law 94-V Art. 12(2))
 # Stands for the enquiry's id in its mails until the INSERT gives it one (unguessable, so a
 # visitor cannot type it).
 _ID_HOLE = "qbenquiry" + secrets.token_hex(8)
 ACK_WINDOW = timedelta(hours=24)
-# Times shown to people: Kazakhstan's (UTC+5 in the whole country since March 2024).
-KAZAKHSTAN_TIME = ZoneInfo("Asia/Almaty")
 
 
 @dataclass(frozen=True)
@@ -56,41 +39,6 @@ class Submitted:
 def new_submission_key():
     """A random key for one form as served; its POST stores at most one enquiry."""
     return secrets.token_urlsafe(24)
-
-
-def consent_text(purpose, lang):
-    """The consent text for `purpose` in `lang`, as the page shows it (HTML).
-
-    It depends only on settings and the catalogues, so each process renders it once.
-    """
-    texts = current_app.extensions.setdefault("qb_contact_consent_texts", {})
-    if (purpose, lang) not in texts:
-        texts[purpose, lang] = _render_consent_text(purpose, lang)
-    return texts[purpose, lang]
-
-
-def _render_consent_text(purpose, lang):
-    config = current_app.config
-    locale = Locale.parse(lang)
-    with force_locale(lang):
-        html = render_template(
-            f"contact/consent_{purpose}.html",
-            operator=config["OPERATOR_NAME"],
-            operator_bin=config["OPERATOR_BIN"],
-            operator_address=config["OPERATOR_ADDRESS"],
-            operator_email=config["OPERATOR_EMAIL"],
-            provider=config["OPERATOR_MAILBOX_PROVIDER"],
-            provider_country=locale.territories.get(config["OPERATOR_MAILBOX_COUNTRY"], ""),
-            home_country=locale.territories[HOME_COUNTRY],
-            days=int(config["ENQUIRY_RETENTION_DAYS"]),
-            policy_path=localized_path("/politika", lang),
-        )
-    return Markup(html.strip())
-
-
-def text_digest(text):
-    """SHA-256 (hex) of a consent text exactly as shown."""
-    return hashlib.sha256(str(text).encode("utf-8")).hexdigest()
 
 
 def submit_enquiry(*, key, name, email, phone, message, language, newsletter):
@@ -114,11 +62,12 @@ def submit_enquiry(*, key, name, email, phone, message, language, newsletter):
         status="new",
         created_at=utcnow(),
     )
-    revision = policy_revision().number
-    consents = [_consent(language, ENQUIRY_PURPOSE, GIVEN, revision)]
+    consents = [new_consent(purpose=ENQUIRY, status=GIVEN, language=language, method=FORM_METHOD)]
     if newsletter:
         # Only recorded: the confirmation mail comes with the first newsletter issue.
-        consents.append(_consent(language, NEWSLETTER_PURPOSE, PENDING, revision))
+        consents.append(
+            new_consent(purpose=NEWSLETTER, status=PENDING, language=language, method=FORM_METHOD)
+        )
     # Rendered before the first INSERT: SQLite has one writer at a time, so the write
     # transaction should hold the inserts only. The id is put in once it exists.
     mails = _mails(enquiry, consents, acknowledge)
@@ -126,7 +75,7 @@ def submit_enquiry(*, key, name, email, phone, message, language, newsletter):
     try:
         db.session.flush()
         for consent in consents:
-            consent.enquiry_id = enquiry.id
+            consent.subject = subject(enquiry.id)
         db.session.add_all(consents)
         for mail in mails:
             # The keys name the enquiry just inserted: no message can have them yet.
@@ -177,22 +126,9 @@ def same_mailbox(email):
     return list(db.session.scalars(found.order_by(Enquiry.id)))
 
 
-def note_bot(reason):
-    """Log a form refused as automated, with nothing about who sent it."""
-    log.warning("contact form refused as automated: %s", reason)
-
-
-def _consent(language, purpose, status, revision):
-    return ConsentRecord(
-        purpose=purpose,
-        status=status,
-        text_version=CONSENT_TEXT_VERSION,
-        text_sha256=text_digest(consent_text(purpose, language)),
-        policy_revision=revision,
-        language=language,
-        method=FORM_METHOD,
-        created_at=utcnow(),
-    )
+def subject(enquiry_id):
+    """How consent records and outbox rows name an enquiry."""
+    return f"enquiry:{enquiry_id}"
 
 
 def _with_id(value, enquiry_id):
@@ -203,7 +139,7 @@ def _mails(enquiry, consents, acknowledge):
     """The operator's notification and (if `acknowledge`) the visitor's, as queue_mail fields."""
     config = current_app.config
     site = config["SITE_URL"].rstrip("/")
-    ref = f"enquiry:{_ID_HOLE}"
+    ref = subject(_ID_HOLE)
     operator_lang = config["OPERATOR_LANGUAGE"]
     with force_locale(operator_lang):
         context = {
@@ -231,7 +167,7 @@ def _mails(enquiry, consents, acknowledge):
     context = {
         "lang": lang,
         "received": _received(enquiry.created_at, lang),
-        "newsletter": any(c.purpose == NEWSLETTER_PURPOSE for c in consents),
+        "newsletter": any(c.purpose == NEWSLETTER for c in consents),
         "policy_url": site + localized_path("/politika", lang),
         "operator_email": config["OPERATOR_EMAIL"],
         "operator_address": config["OPERATOR_ADDRESS"],
@@ -251,8 +187,8 @@ def _mails(enquiry, consents, acknowledge):
 
 def _received(created_at, lang):
     """When an enquiry arrived (stored in UTC) as {date, time} in Kazakhstan time, in `lang`."""
-    moment = created_at.replace(tzinfo=UTC)
+    moment = in_kazakhstan(created_at)
     return {
-        "date": format_date(moment.astimezone(KAZAKHSTAN_TIME), "long", locale=lang),
+        "date": format_date(moment, "long", locale=lang),
         "time": format_time(moment, "short", tzinfo=KAZAKHSTAN_TIME, locale=lang),
     }

@@ -1,23 +1,17 @@
 """Views of the contact page: the contact details, the enquiry form and its thank-you page."""
 
 from flask import Blueprint, current_app, redirect, render_template, url_for
-from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import generate_csrf
 
+from ..consent.services import consent_text
 from ..content import get_page
 from ..extensions import csrf, limiter
 from ..i18n import current_language, localized_route
-from ..logs import security_event
 from ..rendering import cached_page, render_with_holes
 from . import services
-from .forms import PHONE_EXAMPLE, EnquiryForm, check_csrf, new_form_token
+from .forms import BOT, EXPIRED, PHONE_EXAMPLE, EnquiryForm, new_form_token
 
 bp = Blueprint("contact", __name__)
-
-# Problems with a form as a whole (not one field), each shown above the form.
-EXPIRED = _l("This form has expired. Please check what you wrote and send it again.")
-TOO_FAST = _l("That was very quick. Please check what you wrote and send it again.")
-BOT = object()
 
 
 def _post_limit():
@@ -26,18 +20,21 @@ def _post_limit():
 
 @localized_route(bp, "/contact", endpoint="page", methods=["GET", "POST"])
 @limiter.limit(_post_limit, methods=["POST"])
+@csrf.exempt  # the form runs the same check itself, so that a failure keeps the input
 def page():
     """How to reach the operator, and the enquiry form (post/redirect/get)."""
     form = EnquiryForm()
-    if form.is_submitted():
-        problem, submission = _check_submission(form)
-        if problem is None and form.validate():
-            services.submit_enquiry(key=submission, language=current_language(), **form.enquiry())
-            return redirect(url_for("contact.thanks"), code=303)
-        if problem is BOT:
-            return redirect(url_for("contact.thanks"), code=303)  # tell a bot nothing
-        return _render(form, problem, status=400 if problem is EXPIRED else 422)
-    return _blank_form()
+    if not form.is_submitted():
+        return _blank_form()
+    problem, key = form.screen(float(current_app.config["CONTACT_MIN_FILL_SECONDS"]))
+    if problem is BOT:
+        return redirect(url_for("contact.thanks"), code=303)  # tell a bot nothing
+    if problem is None and form.validate():
+        services.submit_enquiry(key=key, language=current_language(), **form.enquiry())
+        return redirect(url_for("contact.thanks"), code=303)
+    form.renew_token(services.new_submission_key())
+    page = _render_page(current_language(), form, problem, generate_csrf())
+    return page, 400 if problem is EXPIRED else 422
 
 
 @localized_route(bp, "/contact/thanks")
@@ -45,37 +42,6 @@ def page():
 def thanks():
     """The page after a sent enquiry; it names nobody, so it is the same for everyone."""
     return render_template("contact/thanks.html", page=get_page(current_language(), "contact"))
-
-
-csrf.exempt(page)  # page() runs the same check itself, so that a failure keeps the input
-
-
-@bp.record_once
-def _warn_without_bin(state):
-    app = state.app
-    if not app.config.get("OPERATOR_BIN") and not (app.debug or app.testing):
-        app.logger.warning(
-            "OPERATOR_BIN is not set: the consent text of the contact form omits the BIN "
-            "that Law 94-V Art. 8(4) asks for (docs/configuration.md)"
-        )
-
-
-def _check_submission(form):
-    """(problem, submission key): the CSRF token, the honeypot and the form token."""
-    if (reason := check_csrf()) is not None:
-        security_event("csrf-failed", reason=reason)
-        return EXPIRED, None
-    if form.is_bot():
-        security_event("honeypot")
-        return BOT, None
-    submission = form.submission()
-    if submission is None:
-        return EXPIRED, None
-    key, age = submission
-    if age < float(current_app.config["CONTACT_MIN_FILL_SECONDS"]):
-        security_event("too-fast", seconds=round(age, 1))
-        return TOO_FAST, key
-    return None, key
 
 
 def _contact_text(lang):
@@ -101,13 +67,6 @@ def _blank_form():
     return render_with_holes("contact-form", render, csrf_token=generate_csrf(), form_token=token)
 
 
-def _render(form, problem, status):
-    """The form sent back with what the visitor typed and what is wrong with it."""
-    if not form.form_token.data or form.submission() is None:
-        form.form_token.data = new_form_token(services.new_submission_key())
-    return _render_page(current_language(), form, problem, generate_csrf()), status
-
-
 def _render_page(lang, form, problem, csrf_token):
     return render_template(
         "contact/page.html",
@@ -116,6 +75,6 @@ def _render_page(lang, form, problem, csrf_token):
         problem=problem,
         csrf_token=csrf_token,
         phone_example=PHONE_EXAMPLE,
-        consent_text=services.consent_text("enquiry", lang),
-        newsletter_text=services.consent_text("newsletter", lang),
+        consent_text=consent_text("enquiry", lang),
+        newsletter_text=consent_text("newsletter", lang),
     )

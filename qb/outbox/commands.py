@@ -6,7 +6,7 @@ import threading
 
 import click
 from flask import current_app
-from flask.cli import with_appcontext
+from flask.cli import AppGroup
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..extensions import db
@@ -16,14 +16,11 @@ from .sender import next_due_in, send_due
 log = logging.getLogger(__name__)
 
 
-@click.group()
-def outbox():
-    """Outgoing mail: delivery, status and retries."""
+outbox = AppGroup("outbox", help="Outgoing mail: delivery, status and retries.")
 
 
 @outbox.command("send")
 @click.option("--now", is_flag=True, help="Also send messages still waiting out a retry delay.")
-@with_appcontext
 def send_command(now):
     """Deliver every due message once, then exit."""
     result = send_due(current_app.config, ignore_backoff=now)
@@ -31,7 +28,6 @@ def send_command(now):
 
 
 @outbox.command("worker")
-@with_appcontext
 def worker_command():
     """Deliver mail until stopped (SIGTERM or Ctrl-C): the production sender."""
     config = current_app.config
@@ -62,7 +58,6 @@ def worker_command():
 
 
 @outbox.command("status")
-@with_appcontext
 def status_command():
     """Count messages by state and list every failed one (no personal data)."""
     counts = services.status_counts()
@@ -83,7 +78,6 @@ def status_command():
 @outbox.command("retry")
 @click.argument("ids", nargs=-1, type=click.IntRange(min=1))
 @click.option("--all-failed", is_flag=True, help="Requeue every failed message.")
-@with_appcontext
 def retry_command(ids, all_failed):
     """Put failed messages back in the queue, due now."""
     if bool(ids) == all_failed:

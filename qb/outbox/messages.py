@@ -9,8 +9,8 @@ from email.policy import SMTP
 from email.utils import format_datetime, parseaddr
 from urllib.parse import urlsplit
 
-# Python before 3.11.10 lets CR/LF in a header value start a new header (CVE-2024-6923), and
-# Flask-Mail does not check every header: anything bound for a header is cleaned here.
+# Python before 3.11.10 lets CR/LF in a header value start a new header (CVE-2024-6923):
+# anything bound for a header is cleaned here.
 _HEADER_BREAKS = {"\u2028", "\u2029", "\x85"}
 
 

@@ -1,10 +1,11 @@
 """The outbox table: each mail waiting to go out, its delivery state, then its transfer record."""
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
+from ..clock import utcnow
 from ..extensions import db
 
 PENDING = "pending"
@@ -12,11 +13,6 @@ SENDING = "sending"
 SENT = "sent"
 FAILED = "failed"  # gave up: a permanent refusal or too many attempts; kept until retried
 STATUSES = (PENDING, SENDING, SENT, FAILED)
-
-
-def utcnow():
-    """Naive UTC, as the database stores it (SQLite has no time zones)."""
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 class OutboxMessage(db.Model):

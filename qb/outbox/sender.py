@@ -8,9 +8,10 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
+from ..clock import utcnow
 from ..extensions import db
 from .messages import build_email
-from .models import FAILED, PENDING, SENDING, SENT, OutboxMessage, utcnow
+from .models import FAILED, PENDING, SENDING, SENT, OutboxMessage
 from .transport import make_transport
 
 log = logging.getLogger(__name__)

@@ -5,10 +5,11 @@ import logging
 import sqlalchemy as sa
 from flask import current_app
 
+from ..clock import utcnow
 from ..extensions import db
 from . import background
 from .messages import clean_body, clean_header, make_message_id
-from .models import FAILED, PENDING, SENDING, STATUSES, OutboxMessage, utcnow
+from .models import FAILED, PENDING, SENDING, STATUSES, OutboxMessage
 
 log = logging.getLogger(__name__)
 

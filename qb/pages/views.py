@@ -17,7 +17,7 @@ SITEMAP_ENDPOINTS = (
     "pages.offers",
     "contact.page",
     "policy.politika",
-    "consent.cookies",
+    "cookies.page",
 )
 OFFER_KINDS = {
     "product": _l("New product"),

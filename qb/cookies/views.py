@@ -19,18 +19,11 @@ from ..i18n import current_language, localized_route
 from ..logs import security_event
 from ..rendering import cached_page
 from ..security import add_csp_sources, no_store
-from . import records, services
+from . import choice as choices
+from . import services
+from .forms import ChoiceForm
 
-bp = Blueprint("consent", __name__)
-
-
-@bp.record_once
-def load_settings(state):
-    # Checked while the app is built, so a malformed analytics id stops the start.
-    settings = state.app.extensions["qb_consent"] = services.build_settings(state.app.config)
-    if settings.vendors:
-        # With no analytics offered there is nothing to decide: page views skip the hook.
-        state.app.before_request(read_consent)
+bp = Blueprint("cookies", __name__)
 
 
 @bp.app_template_global()
@@ -40,12 +33,12 @@ def consent_state():
 
 
 def read_consent():
-    """Decide once per request what the page may load; GPC is recorded as a refusal."""
-    settings = current_app.extensions["qb_consent"]
+    """Decide once per request what the page may load; GPC is a refusal (before_request)."""
+    settings = current_app.extensions["qb_cookies"]
     # Every page view passes here: look at the raw environ first, parse cookies only if sent.
     environ = request.environ
     cookie = environ.get("HTTP_COOKIE") and request.cookies.get(settings.cookie_name)
-    state, gpc_action = services.request_state(settings, cookie, environ.get("HTTP_SEC_GPC"))
+    state, gpc_action = choices.request_state(settings, cookie, environ.get("HTTP_SEC_GPC"))
     g.consent = state
     g.page_variant = (*g.get("page_variant", ()), state.variant)
     if state.granted:
@@ -56,21 +49,21 @@ def read_consent():
 
 def _answer_gpc(settings, choice, action):
     """Remember a GPC refusal in the cookie; record it once the browser has sent that back."""
-    if action == services.GPC_RECORD:
+    if action == choices.GPC_RECORD:
         # Beyond the budget nothing is stored, nor the cookie rewritten, so a real browser's
         # next view records it; the refusal itself is honoured all the same.
         if not _may_record():
             return
-        records.record_choice(settings, choice, "gpc", current_language())
+        services.record_choice(settings, choice, "gpc", current_language())
     after_this_request(lambda response: _store(response, settings, choice))
 
 
 def _store(response, settings, choice):
     refused = set(settings.keys) - choice.granted
-    services.expire_vendor_cookies(
+    choices.expire_vendor_cookies(
         response, settings, refused, request.cookies, request.host, request.is_secure
     )
-    services.write_choice(response, settings, choice)
+    choices.write_choice(response, settings, choice)
     return response
 
 
@@ -97,29 +90,25 @@ def _may_record():
 @_record_budget
 def choose():
     """Record a choice from the banner or the cookie page and go back to that page."""
-    settings, state = services.current_settings(), g.get("consent")
-    headers = request.headers
-    origin = request.host_url.rstrip("/")
-    if not services.is_same_origin(headers.get("Sec-Fetch-Site"), headers.get("Origin"), {origin}):
+    form, state = ChoiceForm.from_request(), g.get("consent")
+    if not form.same_origin:
         security_event("consent-refused", reason="cross-site")
         abort(403)
-    target = services.safe_next(request.form.get("next"), url_for("pages.home"))
-    action = request.form.get("choice")
-    if action == "settings":  # the banner's Settings button without JavaScript
-        return redirect(url_for("consent.cookies", _anchor="consent-settings"), 303)
+    if form.wants_settings:
+        return redirect(url_for("cookies.page", _anchor="consent-settings"), 303)
+    target = form.target(url_for("pages.home"))
     if state is None or state.gpc:  # nothing offered, or GPC already refused everything
         return redirect(target, 303)
     try:
-        choice, method = services.decide(state, action, request.form)
+        choice = services.save_choice(state, form.action, form.fields, current_language())
     except ValueError:
         security_event("consent-refused", reason="malformed")
         abort(400)
-    records.record_choice(settings, choice, method, current_language())
-    return _store(redirect(target, 303), settings, choice)
+    return _store(redirect(target, 303), state.settings, choice)
 
 
-@localized_route(bp, "/cookies")
-def cookies():
+@localized_route(bp, "/cookies", endpoint="page")
+def page():
     """Which cookies the site sets, the current choice and the settings to change it."""
     state = g.get("consent")
     if state is not None and state.choice is not None:
@@ -129,4 +118,4 @@ def cookies():
 
 @cached_page
 def _cookie_page():
-    return render_template("consent/cookies.html", page=get_page(current_language(), "cookies"))
+    return render_template("cookies/page.html", page=get_page(current_language(), "cookies"))

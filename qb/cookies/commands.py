@@ -1,4 +1,4 @@
-"""`flask consent stats|export`: the proof of cookie choices, for the operator."""
+"""`flask cookies stats|export` (also as `flask consent …`): the proof of cookie choices."""
 
 import csv
 import sys
@@ -6,9 +6,9 @@ import sys
 import click
 from flask.cli import AppGroup
 
-from . import records
+from . import services
 
-consent = AppGroup("consent", help="Cookie and analytics consent records.")
+cookies = AppGroup("cookies", help="Cookie and analytics consent records.")
 
 CSV_HEADER = [
     "consent_id",
@@ -29,10 +29,10 @@ def _cell(value):
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-@consent.command("stats")
+@cookies.command("stats")
 def stats_command():
     """Print the number of choices per day (UTC) and method."""
-    rows = records.daily_counts()
+    rows = services.daily_counts()
     if not rows:
         click.echo("No consent records yet.")
         return
@@ -42,7 +42,7 @@ def stats_command():
     click.echo(f"{'total':<25} {sum(row[2] for row in rows):>7}")
 
 
-@consent.command("export")
+@cookies.command("export")
 @click.option(
     "--output",
     "-o",
@@ -56,7 +56,7 @@ def export_command(output):
         writer = csv.writer(out)
         writer.writerow(CSV_HEADER)
         count = 0
-        for record in records.all_records():
+        for record in services.all_records():
             writer.writerow(
                 [
                     _cell(value)
