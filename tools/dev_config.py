@@ -13,6 +13,8 @@ TRUSTED_HOSTS = ["127.0.0.1", "localhost"]
 SESSION_COOKIE_SECURE = False
 SESSION_COOKIE_NAME = "qb_session"
 PAGE_CACHE = False  # show content edits at once
+# `flask run` is one process, so the rate-limit counters may live in its memory.
+RATELIMIT_SINGLE_PROCESS = True
 """
 
 
