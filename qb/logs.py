@@ -145,6 +145,9 @@ def init_app(app):
     handler.addFilter(add_request_id)
     logger.addHandler(handler)
     logger.setLevel(level)
+    # Flask-Limiter reports each breach at INFO with the client's address: never let a
+    # handler added to the root logger write that down (our own rate-limited event has none).
+    logging.getLogger("flask-limiter").setLevel(logging.WARNING)
 
 
 def _level(value):

@@ -9,9 +9,9 @@ import pytest
 
 from qb.logs import SAFE_REQUEST_ID
 
-from .conftest import ANALYTICS_SETTINGS
 from .consent_helpers import SAME_ORIGIN, choose
 from .contact_helpers import open_form, with_tables
+from .site import ANALYTICS_SETTINGS
 
 # A visitor everything below must keep out of the logs, sent in every bad request.
 PERSONAL = {
@@ -257,3 +257,15 @@ def test_log_level_and_format_come_from_the_settings(make_app, logs):
     for bad in ({"LOG_LEVEL": "LOUD"}, {"LOG_FORMAT": "xml"}):
         with pytest.raises(RuntimeError, match="LOG_"):
             make_app(**bad)
+
+
+def test_the_limiters_own_breach_lines_never_name_the_client(make_app, caplog):
+    """Flask-Limiter logs each breach with the client's address at INFO: kept below."""
+    caplog.set_level(logging.DEBUG)
+    app = make_app(CONTACT_RATE_LIMIT="1 per minute", CONTACT_MIN_FILL_SECONDS=0)
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = "203.0.113.77"
+    statuses = [client.post("/contact", data={"name": "x"}).status_code for _ in range(2)]
+    assert statuses[-1] == 429
+    assert "203.0.113.77" not in caplog.text
+    assert "rate-limited" in caplog.text
