@@ -3,7 +3,6 @@
 import re
 import threading
 import time
-from contextlib import contextmanager
 
 import sqlalchemy as sa
 from itsdangerous import TimestampSigner
@@ -27,7 +26,10 @@ SETTINGS = {"RATELIMIT_ENABLED": False, "CONTACT_MIN_FILL_SECONDS": 0}
 
 
 def with_tables(app):
-    """Create every table (the migrations are checked by test_database)."""
+    """Create every table (the migrations are checked by test_database).
+
+    make_app(tables=True) does the same for less: it copies an empty database.
+    """
     with app.app_context():
         db.create_all()
     return app
@@ -72,26 +74,6 @@ def double_click(app, path="/contact", times=6, **fields):
     for thread in threads:
         thread.join()
     return statuses
-
-
-@contextmanager
-def postgres_site(make_app, uri, **overrides):
-    """The site on PostgreSQL, migrated, its contact and outbox tables empty before and after."""
-    app = make_app(**SETTINGS, SQLALCHEMY_DATABASE_URI=uri, **overrides)
-    upgrade = app.test_cli_runner().invoke(args=["db", "upgrade"])
-    assert upgrade.exit_code == 0, upgrade.output
-
-    def empty():
-        with app.app_context():
-            for model in (ConsentRecord, Enquiry, OutboxMessage):
-                db.session.execute(model.__table__.delete())
-            db.session.commit()
-
-    empty()
-    try:
-        yield app
-    finally:
-        empty()
 
 
 def aged_token(app, key, seconds):

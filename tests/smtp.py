@@ -1,4 +1,7 @@
-"""Real SMTP servers for tests: an aiosmtpd sink that keeps what it receives, and one that hangs."""
+"""Real SMTP servers for tests: an aiosmtpd sink that keeps what it receives, and one that hangs.
+
+The fixtures that start them for a test are in tests/fixtures/smtp.py.
+"""
 
 import email
 import email.policy
@@ -11,14 +14,7 @@ from email.message import EmailMessage
 import pytest
 from aiosmtpd.controller import Controller
 
-HOST = "127.0.0.1"
-
-
-def free_port():
-    """A port nothing listens on right now: start a server on it later ("down now, up later")."""
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
+from .ports import HOST, free_port
 
 
 def mail_settings(host, port, timeout=5):
@@ -172,19 +168,3 @@ class HangingSmtpServer:
     def settings(self, timeout=1):
         """Config overrides that point the app at this server, with a short SMTP timeout."""
         return mail_settings(self.host, self.port, timeout)
-
-
-@pytest.fixture
-def smtp_server():
-    """A running SMTP sink; its `.settings()` go into make_app(**...)."""
-    sink = SmtpSink().start()
-    yield sink
-    sink.stop()
-
-
-@pytest.fixture
-def hanging_smtp_server():
-    """A server that accepts the connection and then hangs; `.settings()` set a 1 s timeout."""
-    server = HangingSmtpServer().start()
-    yield server
-    server.stop()

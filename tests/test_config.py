@@ -81,7 +81,7 @@ def test_a_test_mapping_ignores_file_and_environment(tmp_path, monkeypatch):
 def test_every_setting_is_documented():
     from qb.config import Config
 
-    from .conftest import ROOT
+    from .site import ROOT
 
     doc = (ROOT / "docs" / "configuration.md").read_text(encoding="utf-8")
     for name in dir(Config):

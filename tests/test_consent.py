@@ -4,7 +4,6 @@ import re
 
 import pytest
 
-from .conftest import ALL_PAGES, ANALYTICS_SETTINGS
 from .consent_helpers import (
     CONSENT_ID,
     GA_HOSTS,
@@ -13,6 +12,7 @@ from .consent_helpers import (
     has_banner,
     third_party_hosts,
 )
+from .site import ALL_PAGES, ANALYTICS_SETTINGS
 
 YM_HOSTS = {
     "script-src": {"https://mc.yandex.ru", "https://yastatic.net"},
@@ -183,7 +183,7 @@ def test_cookie_page_lists_our_cookies_and_the_vendors(consent_app):
 
 
 def test_the_analytics_loader_sets_the_privacy_options():
-    from .conftest import ROOT
+    from .site import ROOT
 
     script = (ROOT / "static" / "js" / "analytics.js").read_text(encoding="utf-8")
     for option in (

@@ -10,7 +10,6 @@ from qb.cookies.commands import _cell
 from qb.cookies.models import CookieConsent
 from qb.extensions import db
 
-from .conftest import ANALYTICS_SETTINGS
 from .consent_helpers import (
     CONSENT_ID,
     SAME_ORIGIN,
@@ -20,6 +19,7 @@ from .consent_helpers import (
     records,
     set_cookies,
 )
+from .site import ANALYTICS_SETTINGS
 
 
 @pytest.mark.parametrize(
@@ -162,9 +162,7 @@ def test_settings_without_javascript_lead_to_the_cookie_page(consent_app):
 
 
 def test_withdrawal_expires_vendor_cookies_on_host_and_parent_domain(make_app):
-    app = make_app(**ANALYTICS_SETTINGS, TRUSTED_HOSTS=["www.qauipsizbolashaq.kz"])
-    with app.app_context():
-        db.create_all()
+    app = make_app(**ANALYTICS_SETTINGS, TRUSTED_HOSTS=["www.qauipsizbolashaq.kz"], tables=True)
     client = app.test_client(use_cookies=False)  # a jar would replace the Cookie header
     base = "https://www.qauipsizbolashaq.kz"
     headers = {"Sec-Fetch-Site": "same-origin", "Cookie": (
@@ -193,9 +191,9 @@ def test_withdrawal_expires_vendor_cookies_on_host_and_parent_domain(make_app):
 
 
 def test_production_consent_cookie_flags_over_https(make_app):
-    app = make_app(GA_MEASUREMENT_ID="G-TEST12345", TRUSTED_HOSTS=["qauipsizbolashaq.kz"])
-    with app.app_context():
-        db.create_all()
+    app = make_app(
+        GA_MEASUREMENT_ID="G-TEST12345", TRUSTED_HOSTS=["qauipsizbolashaq.kz"], tables=True
+    )
     response = app.test_client().post(
         "/consent",
         base_url="https://qauipsizbolashaq.kz",

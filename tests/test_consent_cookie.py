@@ -4,7 +4,6 @@ import pytest
 
 from qb.cookies import choice as services
 
-from .conftest import ANALYTICS_SETTINGS
 from .consent_helpers import (
     CONSENT_ID,
     GA_HOSTS,
@@ -13,6 +12,7 @@ from .consent_helpers import (
     has_banner,
     third_party_hosts,
 )
+from .site import ANALYTICS_SETTINGS
 
 HOSTILE_COOKIES = [
     "",

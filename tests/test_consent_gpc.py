@@ -4,9 +4,6 @@ import random
 
 import pytest
 
-from qb.extensions import db
-
-from .conftest import ANALYTICS_SETTINGS
 from .consent_helpers import (
     CONSENT_ID,
     SAME_ORIGIN,
@@ -15,6 +12,7 @@ from .consent_helpers import (
     records,
     set_cookies,
 )
+from .site import ANALYTICS_SETTINGS
 
 GPC = {"Sec-GPC": "1"}
 
@@ -65,9 +63,7 @@ def test_gpc_withdraws_an_earlier_consent(consent_app):
 @pytest.fixture
 def limited_app(make_app):
     """The site with analytics offered and a budget of two consent records per client."""
-    app = make_app(**ANALYTICS_SETTINGS, CONSENT_RATE_LIMIT="2 per minute")
-    with app.app_context():
-        db.create_all()
+    app = make_app(**ANALYTICS_SETTINGS, CONSENT_RATE_LIMIT="2 per minute", tables=True)
     return app
 
 
@@ -125,9 +121,12 @@ def test_other_clients_keep_their_own_budget(limited_app):
 
 
 def test_without_rate_limits_every_returned_gpc_cookie_is_recorded(make_app):
-    app = make_app(**ANALYTICS_SETTINGS, CONSENT_RATE_LIMIT="1 per minute", RATELIMIT_ENABLED=False)
-    with app.app_context():
-        db.create_all()
+    app = make_app(
+        **ANALYTICS_SETTINGS,
+        CONSENT_RATE_LIMIT="1 per minute",
+        RATELIMIT_ENABLED=False,
+        tables=True,
+    )
     client = app.test_client()
     for n in range(3):
         client.set_cookie("qb_consent", f"g.r1.ga0.ym0.{chr(ord('A') + n) * 22}")
@@ -137,9 +136,8 @@ def test_without_rate_limits_every_returned_gpc_cookie_is_recorded(make_app):
 
 def test_workers_share_the_budget_in_redis(make_app, redis_uri):
     settings = {**ANALYTICS_SETTINGS, "CONSENT_RATE_LIMIT": "2 per minute"}
-    one, two = (make_app(**settings, RATELIMIT_STORAGE_URI=redis_uri) for _ in range(2))
-    with one.app_context():
-        db.create_all()
+    one = make_app(**settings, RATELIMIT_STORAGE_URI=redis_uri, tables=True)
+    two = make_app(**settings, RATELIMIT_STORAGE_URI=redis_uri)  # the same database
     address = f"10.{random.randrange(256)}.{random.randrange(256)}.{random.randrange(1, 255)}"
     for n, app in enumerate((one, two, one, two)):
         client = app.test_client()

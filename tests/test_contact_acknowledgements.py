@@ -13,24 +13,15 @@ from qb.contact.models import Enquiry
 from qb.contact.services import new_submission_key
 from qb.extensions import db
 
-from .contact_helpers import (
-    SETTINGS,
-    VALID,
-    aged_token,
-    enquiries,
-    open_form,
-    outbox,
-    postgres_site,
-    send,
-    with_tables,
-)
+from .contact_helpers import SETTINGS, VALID, aged_token, enquiries, open_form, outbox, send
+from .factories import new_enquiry
 
 OPERATOR = "Qauipsizbolashaq@yandex.ru"
 
 
 @pytest.fixture
 def app(make_app):
-    return with_tables(make_app(**SETTINGS))
+    return make_app(**SETTINGS, tables=True)
 
 
 def acknowledged(app):
@@ -69,32 +60,31 @@ def test_the_fourth_enquiry_in_a_day_is_stored_and_notified_but_not_acknowledged
     ],
 )
 def test_spellings_of_one_mailbox_share_its_limit(app, spellings, other):
-    client = app.test_client()
     for address in spellings:
-        assert send(client, email=address).status_code == 303
+        new_enquiry(app, email=address)
     assert len(acknowledged(app)) == 3
-    assert send(client, email=spellings[-1]).status_code == 303
+    new_enquiry(app, email=spellings[-1])
     assert len(acknowledged(app)) == 3  # the same mailbox: no fourth acknowledgement
-    assert send(client, email=other).status_code == 303
+    new_enquiry(app, email=other)
     assert len(acknowledged(app)) == 4  # a different mailbox (SQL wildcards match nothing)
     assert len(enquiries(app)) == 5
     assert len({e.mailbox_key for e in enquiries(app)}) == 2
 
 
 def test_enquiries_older_than_a_day_no_longer_count(app):
-    client = app.test_client()
     for _ in range(3):
-        send(client, email="target@example.kz")
+        new_enquiry(app, email="target@example.kz")
+    assert len(acknowledged(app)) == 3
     with app.app_context():
         earlier = utcnow() - timedelta(hours=25)
         db.session.execute(sa.update(Enquiry).values(created_at=earlier))
         db.session.commit()
-    assert send(client, email="target@example.kz").status_code == 303
+    new_enquiry(app, email="target@example.kz")
     assert len(acknowledged(app)) == 4
 
 
 def test_a_limit_of_zero_sends_no_acknowledgement_and_the_visitor_sees_the_usual_thanks(make_app):
-    app = with_tables(make_app(**SETTINGS, ACK_LIMIT_PER_ADDRESS=0))
+    app = make_app(**SETTINGS, ACK_LIMIT_PER_ADDRESS=0, tables=True)
     client = app.test_client()
     response = send(client, "/ru/contact")
     assert response.headers["Location"] == "/ru/contact/thanks"
@@ -103,19 +93,13 @@ def test_a_limit_of_zero_sends_no_acknowledgement_and_the_visitor_sees_the_usual
     # A promise the page makes only when acknowledgements are sent.
     promise = "мы также отправляем подтверждение получения"
     assert promise not in client.get("/ru/contact/thanks").text
-    assert promise in with_tables(make_app(**SETTINGS)).test_client().get("/ru/contact/thanks").text
+    assert promise in make_app(**SETTINGS).test_client().get("/ru/contact/thanks").text
 
 
-@pytest.fixture
-def postgres_app(make_app, postgres_uri):
-    with postgres_site(make_app, postgres_uri) as app:
-        yield app
-
-
-def test_the_limit_on_postgresql(postgres_app):
-    client = postgres_app.test_client()
+def test_the_limit_on_postgresql(make_app, postgres_uri):
+    postgres_app = make_app(**SETTINGS, SQLALCHEMY_DATABASE_URI=postgres_uri)
     for address in ("a.sel@gmail.com", "asel@googlemail.com", "ASEL+1@gmail.com", "asel@gmail.com"):
-        assert send(client, email=address).status_code == 303
+        new_enquiry(postgres_app, email=address)
     assert len(acknowledged(postgres_app)) == 3
     assert len(notified(postgres_app)) == 4
 
@@ -129,10 +113,9 @@ def test_the_limit_on_postgresql(postgres_app):
     ],
 )
 def test_the_operator_is_told_when_the_visitor_got_no_acknowledgement(make_app, language, note):
-    app = with_tables(make_app(**SETTINGS, OPERATOR_LANGUAGE=language))
-    client = app.test_client()
+    app = make_app(**SETTINGS, OPERATOR_LANGUAGE=language, tables=True)
     for _ in range(4):
-        assert send(client, email="target@example.kz").status_code == 303
+        new_enquiry(app, email="target@example.kz")
     mails = notified(app)
     assert len(mails) == 4 and len(acknowledged(app)) == 3
     for mail in mails[:3]:
@@ -154,8 +137,8 @@ PREFIX = {"en": "/en", "ru": "/ru", "kk": ""}
 
 @pytest.mark.parametrize("lang", ["kk", "ru", "en"])
 def test_the_acknowledgement_says_when_and_how_to_reach_us_in_the_visitors_language(make_app, lang):
-    app = with_tables(make_app(**SETTINGS, OPERATOR_ADDRESS=POSTAL_ADDRESS))
-    assert send(app.test_client(), f"{PREFIX[lang]}/contact").status_code == 303
+    app = make_app(**SETTINGS, OPERATOR_ADDRESS=POSTAL_ADDRESS, tables=True)
+    new_enquiry(app, language=lang)
     [enquiry] = enquiries(app)
     [mail] = [m for m in outbox(app) if m.kind == "contact-acknowledgement"]
     subject, withdrawal = ACKNOWLEDGEMENT[lang]
@@ -196,16 +179,15 @@ SUBMITTED = [ATTACK_TEXT, "Free prize", "phish", "Winner", "Prize", "701 123", "
 @pytest.fixture
 def production_like(make_app, redis_uri, smtp_server):
     """Production settings behind one proxy: real Redis rate limits, form timing, real SMTP."""
-    return with_tables(
-        make_app(
-            **smtp_server.settings(),
-            PROXY_COUNT=1,
-            RATELIMIT_ENABLED=True,
-            RATELIMIT_STORAGE_URI=redis_uri,
-            RATELIMIT_KEY_PREFIX=f"qb-attack-{uuid.uuid4().hex}",  # no counts of other tests
-            CONTACT_RATE_LIMIT="5 per minute; 20 per hour",
-            CONTACT_MIN_FILL_SECONDS=3,
-        )
+    return make_app(
+        **smtp_server.settings(),
+        PROXY_COUNT=1,
+        RATELIMIT_ENABLED=True,
+        RATELIMIT_STORAGE_URI=redis_uri,
+        RATELIMIT_KEY_PREFIX=f"qb-attack-{uuid.uuid4().hex}",  # no counts of other tests
+        CONTACT_RATE_LIMIT="5 per minute; 20 per hour",
+        CONTACT_MIN_FILL_SECONDS=3,
+        tables=True,
     )
 
 

@@ -12,13 +12,12 @@ from .contact_helpers import (
     enquiries,
     open_form,
     send,
-    with_tables,
 )
 
 
 @pytest.fixture
 def app(make_app):
-    return with_tables(make_app(**SETTINGS))
+    return make_app(**SETTINGS, tables=True)
 
 
 def field_error(html, field_id):

@@ -7,7 +7,7 @@ import pytest
 
 from qb import create_app
 
-from .contact_helpers import enquiries, open_form, send, with_tables
+from .contact_helpers import enquiries, open_form, send
 
 
 @pytest.fixture
@@ -21,7 +21,7 @@ def limited(make_app, redis_uri):
             "RATELIMIT_STORAGE_URI": redis_uri,
             **overrides,
         }
-        return with_tables(make_app(**settings))
+        return make_app(**settings, tables=True)
 
     return make
 
@@ -110,14 +110,13 @@ def test_debug_mode_alone_refuses_memory_counters_no_more_than_testing(tmp_path)
 
 
 def test_with_redis_unreachable_enquiries_are_still_accepted(make_app, address):
-    from .smtp import free_port
+    from .ports import free_port
 
-    app = with_tables(
-        make_app(
-            CONTACT_MIN_FILL_SECONDS=0,
-            CONTACT_RATE_LIMIT="2 per minute",
-            RATELIMIT_STORAGE_URI=f"redis://127.0.0.1:{free_port()}/0",
-        )
+    app = make_app(
+        CONTACT_MIN_FILL_SECONDS=0,
+        CONTACT_RATE_LIMIT="2 per minute",
+        RATELIMIT_STORAGE_URI=f"redis://127.0.0.1:{free_port()}/0",
+        tables=True,
     )
     client = client_from(app, address)
     statuses = [send(client, email=f"r{n}@example.kz").status_code for n in range(3)]

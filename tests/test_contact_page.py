@@ -7,13 +7,12 @@ import pytest
 from .contact_helpers import (
     SETTINGS,
     hidden_fields,
-    with_tables,
 )
 
 
 @pytest.fixture
 def app(make_app):
-    return with_tables(make_app(**SETTINGS))
+    return make_app(**SETTINGS, tables=True)
 
 
 @pytest.mark.parametrize("path", ["/contact", "/ru/contact", "/en/contact"])
@@ -49,13 +48,12 @@ def test_the_phone_format_is_shown_before_the_input(client):
     ],
 )
 def test_the_consent_text_has_what_the_law_asks(make_app, path, country, home):
-    app = with_tables(
-        make_app(
-            **SETTINGS,
-            OPERATOR_NAME="ТОО «Qauipsiz Bolashaq»",
-            OPERATOR_BIN="123456789012",
-            ENQUIRY_RETENTION_DAYS=400,
-        )
+    app = make_app(
+        **SETTINGS,
+        OPERATOR_NAME="ТОО «Qauipsiz Bolashaq»",
+        OPERATOR_BIN="123456789012",
+        ENQUIRY_RETENTION_DAYS=400,
+        tables=True,
     )
     html = app.test_client().get(path).text
     text = re.search(r'id="enquiry-consent-text">(.*?)</div>', html, re.S).group(1)

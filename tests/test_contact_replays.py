@@ -15,15 +15,13 @@ from .contact_helpers import (
     hidden_fields,
     open_form,
     outbox,
-    postgres_site,
     send,
-    with_tables,
 )
 
 
 @pytest.fixture
 def app(make_app):
-    return with_tables(make_app(**SETTINGS))
+    return make_app(**SETTINGS, tables=True)
 
 
 def test_without_a_csrf_token_nothing_is_stored_and_the_input_is_kept(app, client):
@@ -52,7 +50,7 @@ def test_a_filled_honeypot_looks_like_success_and_stores_nothing(app, client, ca
 
 
 def test_a_form_sent_too_fast_is_refused_kindly_and_keeps_the_input(make_app):
-    app = with_tables(make_app(RATELIMIT_ENABLED=False, CONTACT_MIN_FILL_SECONDS=3))
+    app = make_app(RATELIMIT_ENABLED=False, CONTACT_MIN_FILL_SECONDS=3, tables=True)
     client = app.test_client()
     fast = send(client, "/en/contact")
     assert fast.status_code == 422
@@ -93,8 +91,7 @@ def test_a_double_click_sent_concurrently_creates_one_enquiry(app):
 
 @pytest.fixture
 def postgres_app(make_app, postgres_uri):
-    with postgres_site(make_app, postgres_uri) as app:
-        yield app
+    return make_app(**SETTINGS, SQLALCHEMY_DATABASE_URI=postgres_uri)
 
 
 def test_a_double_click_on_postgresql_creates_one_enquiry(postgres_app):

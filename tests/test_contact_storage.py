@@ -19,13 +19,12 @@ from .contact_helpers import (
     open_form,
     outbox,
     send,
-    with_tables,
 )
 
 
 @pytest.fixture
 def app(make_app):
-    return with_tables(make_app(**SETTINGS))
+    return make_app(**SETTINGS, tables=True)
 
 
 def test_a_valid_enquiry_is_stored_with_its_consent_and_two_mails(app, client):

@@ -45,8 +45,8 @@ def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(make_app):
             assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
 
 
-def test_postgresql_through_one_setting(make_app, postgres_uri):
-    app = make_app(SQLALCHEMY_DATABASE_URI=postgres_uri)
+def test_postgresql_through_one_setting(make_app, empty_postgres_uri):
+    app = make_app(SQLALCHEMY_DATABASE_URI=empty_postgres_uri)
     upgrade(app)
     with app.app_context():
         assert db.engine.dialect.name == "postgresql"

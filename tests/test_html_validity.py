@@ -10,8 +10,8 @@ import pytest
 
 from qb import create_app
 from qb.i18n import LANGUAGES, split_language
-from tests.conftest import ALL_PAGES, localized, test_settings
 from tests.contact_helpers import hidden_fields
+from tests.site import ALL_PAGES, localized, test_settings
 
 pytestmark = pytest.mark.browser
 

@@ -6,7 +6,7 @@ import pytest
 
 from qb.i18n import split_language
 
-from .conftest import PAGES, localized
+from .site import PAGES, localized
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ import pytest
 from qb.logs import SAFE_REQUEST_ID
 
 from .consent_helpers import SAME_ORIGIN, choose
-from .contact_helpers import open_form, with_tables
+from .contact_helpers import open_form
 from .site import ANALYTICS_SETTINGS
 
 # A visitor everything below must keep out of the logs, sent in every bad request.
@@ -36,13 +36,14 @@ def site(make_app):
         CONTACT_MIN_FILL_SECONDS=3,
         CONTACT_RATE_LIMIT="2 per minute",
         CONSENT_RATE_LIMIT="2 per minute",
+        tables=True,
     )
 
     @app.post("/_test/form")
     def form():
         return "ok"
 
-    return with_tables(app)
+    return app
 
 
 @pytest.fixture
@@ -172,7 +173,7 @@ def test_a_line_break_in_a_path_cannot_forge_a_line(site, logs):
 
 
 def test_json_lines_carry_the_request_id_a_utc_time_and_the_fields(make_app, logs):
-    site = with_tables(make_app(LOG_FORMAT="json", CONTACT_MIN_FILL_SECONDS=0))
+    site = make_app(LOG_FORMAT="json", CONTACT_MIN_FILL_SECONDS=0, tables=True)
     client = client_of(site)
     response = honeypot(client)
     site.logger.info("outside any request")

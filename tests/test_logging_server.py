@@ -14,9 +14,9 @@ from http.cookiejar import CookieJar
 
 import pytest
 
-from .conftest import ROOT
 from .contact_helpers import hidden_fields
-from .smtp import free_port
+from .ports import free_port
+from .site import ROOT
 from .test_logging import PERSONAL, SECRETS
 
 START_TIMEOUT_S = 30

@@ -10,12 +10,12 @@ import pytest
 from qb.extensions import db
 from qb.outbox.services import forget_mail, queue_mail
 
-from .outbox_helpers import KAZAKH, queue, row, rows, send, with_outbox_table
+from .outbox_helpers import KAZAKH, queue, row, rows, send
 
 
 @pytest.fixture
 def mail_app(make_app, smtp_server):
-    return with_outbox_table(make_app(**smtp_server.settings()))
+    return make_app(**smtp_server.settings(), tables=True)
 
 
 @pytest.fixture
@@ -123,7 +123,7 @@ def test_line_separators_and_control_characters_leave_headers(mail_app):
 
 
 def test_without_a_mail_server_messages_become_eml_files(make_app, tmp_path, qb_logs):
-    app = with_outbox_table(make_app())  # test settings: no MAIL_SERVER, .eml dir in tmp_path
+    app = make_app(tables=True)  # test settings: no MAIL_SERVER, .eml dir in tmp_path
     [first, second] = queue(app, 2)
     assert "sent 2, deferred 0, failed 0" in send(app)
     files = sorted((tmp_path / "mail").glob("*.eml"))
@@ -135,7 +135,7 @@ def test_without_a_mail_server_messages_become_eml_files(make_app, tmp_path, qb_
 
 
 def test_logs_hold_ids_never_personal_data(make_app, smtp_server, qb_logs):
-    app = with_outbox_table(make_app(**smtp_server.settings()))
+    app = make_app(**smtp_server.settings(), tables=True)
     personal = {
         "to": "aigul.secret@example.kz",
         "to_name": "Айгүл Құпия",

@@ -10,8 +10,9 @@ import pytest
 from qb.outbox import background
 from qb.outbox.services import request_delivery
 
-from .outbox_helpers import cli_env, queue, rows, send, with_outbox_table
-from .smtp import SmtpSink, free_port, mail_settings
+from .outbox_helpers import cli_env, queue, rows, send
+from .ports import free_port
+from .smtp import SmtpSink, mail_settings
 
 COOLING = "background sender tries the mail server again"
 # A process that queues mail, asks for delivery, and exits when told to (a gunicorn worker's end).
@@ -50,13 +51,12 @@ def wake(app, ids):
 
 
 def test_wake_ups_wait_out_the_cool_down_and_write_nothing(make_app, hanging_smtp_server, caplog):
-    app = with_outbox_table(
-        make_app(
-            **hanging_smtp_server.settings(timeout=1),
-            OUTBOX_BACKGROUND=True,
-            OUTBOX_RETRY_BASE_SECONDS=3600,  # a cool-down longer than the test
-            OUTBOX_POLL_SECONDS=3600,
-        )
+    app = make_app(
+        **hanging_smtp_server.settings(timeout=1),
+        OUTBOX_BACKGROUND=True,
+        OUTBOX_RETRY_BASE_SECONDS=3600,  # a cool-down longer than the test
+        OUTBOX_POLL_SECONDS=3600,
+        tables=True,
     )
     wake(app, [1])
     wait_until(said(caplog, COOLING), "the first pass gave up and started a cool-down")
@@ -71,13 +71,12 @@ def test_wake_ups_wait_out_the_cool_down_and_write_nothing(make_app, hanging_smt
 
 def test_after_the_cool_down_everything_due_arrives_once(make_app, caplog):
     port = free_port()  # down now, up later
-    app = with_outbox_table(
-        make_app(
-            **mail_settings("127.0.0.1", port),
-            OUTBOX_BACKGROUND=True,
-            OUTBOX_RETRY_BASE_SECONDS=1,
-            OUTBOX_POLL_SECONDS=1,
-        )
+    app = make_app(
+        **mail_settings("127.0.0.1", port),
+        OUTBOX_BACKGROUND=True,
+        OUTBOX_RETRY_BASE_SECONDS=1,
+        OUTBOX_POLL_SECONDS=1,
+        tables=True,
     )
     wake(app, [1, 2])
     wait_until(said(caplog, COOLING), "the first pass found the server down")
@@ -104,7 +103,7 @@ class StopOnFirstMessage(SmtpSink):
 
 def test_stopping_at_exit_gives_the_rest_of_the_batch_back(make_app):
     with StopOnFirstMessage() as sink:
-        app = sink.app = with_outbox_table(make_app(**sink.settings(), OUTBOX_BACKGROUND=True))
+        app = sink.app = make_app(**sink.settings(), OUTBOX_BACKGROUND=True, tables=True)
         queue(app, 5)
         with app.app_context():
             request_delivery()
@@ -135,7 +134,7 @@ class HoldFirstMessage(SmtpSink):
 
 def test_a_process_exiting_mid_pass_leaves_nothing_claimed(make_app, tmp_path):
     with HoldFirstMessage() as sink:
-        app = with_outbox_table(make_app(**sink.settings()))
+        app = make_app(**sink.settings(), tables=True)
         queue(app, 5)
         child = subprocess.Popen(
             [sys.executable, "-c", EXITING_PROCESS],

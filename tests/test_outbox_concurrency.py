@@ -8,11 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from qb.extensions import db
-from qb.outbox.models import OutboxMessage
 from qb.outbox.sender import send_due
 
-from .outbox_helpers import cli_env, queue, rows, with_outbox_table
+from .outbox_helpers import cli_env, queue, rows
 
 FLASK = [str(Path(sys.executable).parent / "flask"), "--app", "qb", "outbox"]
 
@@ -51,7 +49,7 @@ def assert_each_delivered_once(app, sink, count):
 
 
 def test_concurrent_senders_on_sqlite_send_each_message_once(make_app, smtp_server):
-    app = with_outbox_table(make_app(**smtp_server.settings(), OUTBOX_BATCH_SIZE=5))
+    app = make_app(**smtp_server.settings(), OUTBOX_BATCH_SIZE=5, tables=True)
     queue(app, 120)
     assert run_sender_threads(app, 4) == 120
     assert_each_delivered_once(app, smtp_server, 120)
@@ -59,20 +57,9 @@ def test_concurrent_senders_on_sqlite_send_each_message_once(make_app, smtp_serv
 
 @pytest.fixture
 def postgres_app(make_app, postgres_uri, smtp_server):
-    app = make_app(
+    return make_app(
         **smtp_server.settings(), SQLALCHEMY_DATABASE_URI=postgres_uri, OUTBOX_BATCH_SIZE=5
     )
-    upgrade = app.test_cli_runner().invoke(args=["db", "upgrade"])
-    assert upgrade.exit_code == 0, upgrade.output
-
-    def empty():
-        with app.app_context():
-            db.session.execute(OutboxMessage.__table__.delete())
-            db.session.commit()
-
-    empty()
-    yield app
-    empty()
 
 
 def test_concurrent_senders_on_postgresql_send_each_message_once(postgres_app, smtp_server):
@@ -82,7 +69,7 @@ def test_concurrent_senders_on_postgresql_send_each_message_once(postgres_app, s
 
 
 def test_concurrent_send_processes_send_each_message_once(make_app, smtp_server, tmp_path):
-    app = with_outbox_table(make_app(**smtp_server.settings()))
+    app = make_app(**smtp_server.settings(), tables=True)
     queue(app, 90)
     env = cli_env(tmp_path, smtp_server)
     senders = [
@@ -96,7 +83,7 @@ def test_concurrent_send_processes_send_each_message_once(make_app, smtp_server,
 
 
 def test_the_worker_delivers_and_stops_cleanly_on_sigterm(make_app, smtp_server, tmp_path):
-    app = with_outbox_table(make_app(**smtp_server.settings()))
+    app = make_app(**smtp_server.settings(), tables=True)
     queue(app, 3)
     worker = subprocess.Popen(
         [*FLASK, "worker"],

@@ -14,8 +14,9 @@ from qb.outbox.sender import claim
 from qb.outbox.services import request_delivery
 from qb.outbox.transport import tls_context
 
-from .outbox_helpers import queue, row, rows, send, with_outbox_table
-from .smtp import SmtpSink, free_port, mail_settings
+from .outbox_helpers import queue, row, rows, send
+from .ports import free_port
+from .smtp import SmtpSink, mail_settings
 
 outbox = OutboxMessage.__table__
 
@@ -26,7 +27,7 @@ def cli(app, *args):
 
 def test_server_down_keeps_mail_pending_then_delivers_each_once(make_app):
     port = free_port()
-    app = with_outbox_table(make_app(**mail_settings("127.0.0.1", port)))
+    app = make_app(**mail_settings("127.0.0.1", port), tables=True)
     ids = queue(app, 5)
 
     assert "sent 0, deferred 5, failed 0" in send(app)
@@ -46,12 +47,11 @@ def test_server_down_keeps_mail_pending_then_delivers_each_once(make_app):
 
 
 def test_backoff_grows_exponentially_up_to_the_cap(make_app, smtp_server):
-    app = with_outbox_table(
-        make_app(
-            **smtp_server.settings(),
-            OUTBOX_RETRY_BASE_SECONDS=10,
-            OUTBOX_RETRY_MAX_SECONDS=35,
-        )
+    app = make_app(
+        **smtp_server.settings(),
+        OUTBOX_RETRY_BASE_SECONDS=10,
+        OUTBOX_RETRY_MAX_SECONDS=35,
+        tables=True,
     )
     [message_id] = queue(app)
     smtp_server.defer.add("person1@example.kz")
@@ -67,7 +67,7 @@ def test_backoff_grows_exponentially_up_to_the_cap(make_app, smtp_server):
 
 
 def test_message_id_stays_the_same_across_retries(make_app, smtp_server):
-    app = with_outbox_table(make_app(**smtp_server.settings()))
+    app = make_app(**smtp_server.settings(), tables=True)
     [message_id] = queue(app)
     fixed = row(app, message_id)["message_id"]
     smtp_server.defer.add("person1@example.kz")
@@ -79,7 +79,7 @@ def test_message_id_stays_the_same_across_retries(make_app, smtp_server):
 
 
 def test_a_permanent_refusal_fails_is_listed_and_can_be_retried(make_app, smtp_server):
-    app = with_outbox_table(make_app(**smtp_server.settings()))
+    app = make_app(**smtp_server.settings(), tables=True)
     [bad, good] = queue(app, 2)
     smtp_server.refuse.add("person1@example.kz")
     assert "sent 1, deferred 0, failed 1" in send(app)
@@ -105,7 +105,7 @@ def test_a_permanent_refusal_fails_is_listed_and_can_be_retried(make_app, smtp_s
 
 
 def test_too_many_attempts_fail_the_message_but_keep_it(make_app, smtp_server):
-    app = with_outbox_table(make_app(**smtp_server.settings(), OUTBOX_MAX_ATTEMPTS=3))
+    app = make_app(**smtp_server.settings(), OUTBOX_MAX_ATTEMPTS=3, tables=True)
     [message_id] = queue(app)
     smtp_server.defer.add("person1@example.kz")
     outputs = [send(app, "--now") for _ in range(2)]
@@ -125,7 +125,7 @@ def test_too_many_attempts_fail_the_message_but_keep_it(make_app, smtp_server):
 
 
 def test_an_expired_claim_is_resent_with_the_same_message_id(make_app, smtp_server):
-    app = with_outbox_table(make_app(**smtp_server.settings()))
+    app = make_app(**smtp_server.settings(), tables=True)
     [message_id] = queue(app)
     with app.app_context():
         [claimed] = claim(app.config)  # a sender claims it and dies before recording anything
@@ -140,7 +140,7 @@ def test_an_expired_claim_is_resent_with_the_same_message_id(make_app, smtp_serv
 
 
 def test_a_hanging_server_makes_the_pass_give_up_and_keep_the_mail(make_app, hanging_smtp_server):
-    app = with_outbox_table(make_app(**hanging_smtp_server.settings(timeout=1)))
+    app = make_app(**hanging_smtp_server.settings(timeout=1), tables=True)
     [message_id] = queue(app)
     assert "sent 0, deferred 1, failed 0" in send(app)
     kept = row(app, message_id)
@@ -149,7 +149,7 @@ def test_a_hanging_server_makes_the_pass_give_up_and_keep_the_mail(make_app, han
 
 
 def test_request_delivery_sends_in_the_background(make_app, smtp_server):
-    app = with_outbox_table(make_app(**smtp_server.settings(), OUTBOX_BACKGROUND=True))
+    app = make_app(**smtp_server.settings(), OUTBOX_BACKGROUND=True, tables=True)
     [message_id] = queue(app)
     with app.app_context():
         request_delivery()
@@ -159,9 +159,7 @@ def test_request_delivery_sends_in_the_background(make_app, smtp_server):
 
 
 def test_request_delivery_returns_while_the_server_hangs(make_app, hanging_smtp_server):
-    app = with_outbox_table(
-        make_app(**hanging_smtp_server.settings(timeout=1), OUTBOX_BACKGROUND=True)
-    )
+    app = make_app(**hanging_smtp_server.settings(timeout=1), OUTBOX_BACKGROUND=True, tables=True)
     [message_id] = queue(app)
     with app.test_request_context():
         request_delivery()  # returns at once: the thread waits for the server, not the caller
@@ -190,7 +188,7 @@ def test_request_delivery_without_an_app_does_not_raise():
     ],
 )
 def test_hostile_command_arguments_get_a_clear_error(make_app, args, message):
-    app = with_outbox_table(make_app())
+    app = make_app(tables=True)
     result = cli(app, *args)
     assert result.exit_code != 0
     assert message in result.output
@@ -248,7 +246,7 @@ def test_an_untrusted_certificate_stops_delivery_until_it_is_trusted(
     with sink:
         settings = {**sink.settings(), "MAIL_USE_TLS": mode == "starttls"}
         settings["MAIL_USE_SSL"] = mode == "ssl"
-        app = with_outbox_table(make_app(**settings))
+        app = make_app(**settings, tables=True)
         [message_id] = queue(app)
         assert "sent 0, deferred 1, failed 0" in send(app)
         assert row(app, message_id)["last_error"] == "SSLCertVerificationError"

@@ -8,7 +8,7 @@ import pytest
 from qb.content import read_document
 from qb.i18n import LANGUAGES
 
-from .conftest import ALL_PAGES, CONTENT, OFFER_SLUGS
+from .site import ALL_PAGES, CONTENT, OFFER_SLUGS
 
 
 @pytest.mark.parametrize("url", ALL_PAGES)

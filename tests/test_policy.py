@@ -10,7 +10,7 @@ import pytest
 from qb.i18n import LANGUAGES
 from qb.policy.services import current_revision, linkify, policy_lines
 
-from .conftest import ALL_PAGES, CONTENT
+from .site import ALL_PAGES, CONTENT
 
 # SHA-256 of the operator's policy text as delivered; the Kazakh file must stay exactly it.
 OPERATOR_TEXT_SHA256 = "c5011c3941352ef3a5e25127038948888d788c0657c546793228f2944bbc3016"

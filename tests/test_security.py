@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from .conftest import ROOT
+from .site import ROOT
 
 URLS = ["/", "/ru/politika", "/en/no-such-page", "/robots.txt", "/static/css/site.css"]
 

@@ -10,7 +10,7 @@ from qb import FEATURES
 from qb.console_pages import ConsolePage, add_console_page, console_pages
 from qb.cookies import services as cookie_services
 
-from .conftest import ANALYTICS_SETTINGS, ROOT
+from .site import ANALYTICS_SETTINGS, ROOT
 
 QB = ROOT / "qb"
 SHARED = {"outbox", "consent"}

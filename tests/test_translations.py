@@ -10,7 +10,7 @@ from babel.messages.pofile import read_po
 from qb.cli import BABEL_CFG, SKIPPED_DIRS
 from qb.i18n import LANGUAGES
 
-from .conftest import ROOT
+from .site import ROOT
 
 
 def source_messages():

@@ -14,7 +14,7 @@ from werkzeug.serving import make_server
 
 from qb import create_app
 from qb.extensions import db
-from tests.conftest import ANALYTICS_SETTINGS, test_settings
+from tests.site import ANALYTICS_SETTINGS, test_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"

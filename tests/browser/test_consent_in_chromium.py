@@ -12,7 +12,7 @@ from tests.browser.consent_helpers import (
     click_and_reload,
     console_errors,
 )
-from tests.conftest import ALL_PAGES, ANALYTICS_SETTINGS, PAGES
+from tests.site import ALL_PAGES, ANALYTICS_SETTINGS, PAGES
 
 pytestmark = pytest.mark.browser
 

@@ -10,7 +10,7 @@ from qb import create_app
 from qb.contact.models import Enquiry
 from qb.extensions import db
 from tests.browser.conftest import HOST
-from tests.conftest import test_settings
+from tests.site import test_settings
 
 pytestmark = pytest.mark.browser
 

@@ -3,7 +3,7 @@
 import pytest
 
 from qb.i18n import LANGUAGES, split_language
-from tests.conftest import ALL_PAGES, localized
+from tests.site import ALL_PAGES, localized
 
 pytestmark = pytest.mark.browser
 
