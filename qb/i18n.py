@@ -3,9 +3,12 @@
 from datetime import date
 from urllib.parse import quote
 
+from babel import dates
 from flask import current_app, g, request
-from flask_babel import format_date
+from flask_babel import format_date, get_locale
 from werkzeug.routing import BaseConverter
+
+from .clock import KAZAKHSTAN_TIME, in_kazakhstan
 
 LANGUAGES = ("kk", "ru", "en")
 DEFAULT_LANGUAGE = "kk"
@@ -61,6 +64,22 @@ def language_links():
     ]
 
 
+def local_datetime(moment):
+    """A stored (UTC) time as its date and time of day in Kazakhstan, in the current language.
+
+    For example 2026-11-28 19:30 UTC is "29 ноября 2026 г., 00:30" in Russian.
+    """
+    moment, locale = in_kazakhstan(moment), get_locale()
+    # Babel's own way of joining a date and a time ("{1}, {0}"), with a long date and a
+    # short time: seconds and the zone's name mean nothing to the reader.
+    return (
+        dates.get_datetime_format("long", locale=locale)
+        .replace("'", "")
+        .replace("{0}", dates.format_time(moment, "short", tzinfo=KAZAKHSTAN_TIME, locale=locale))
+        .replace("{1}", dates.format_date(moment, "long", locale=locale))
+    )
+
+
 def init_app(app):
     """Install the converter, the lang URL value handling and the template helpers."""
     app.url_map.converters["language"] = LanguageConverter
@@ -81,6 +100,8 @@ def init_app(app):
         if isinstance(value, str):
             value = date.fromisoformat(value)
         return format_date(value, "long")
+
+    app.add_template_filter(local_datetime)
 
     @app.context_processor
     def language_context():

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from babel.dates import format_date, format_time
-from flask import current_app, render_template
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
@@ -16,9 +16,8 @@ from ..clock import KAZAKHSTAN_TIME, in_kazakhstan, utcnow
 from ..consent.models import ENQUIRY, GIVEN, NEWSLETTER, PENDING
 from ..consent.services import new_consent
 from ..extensions import db
-from ..i18n import localized_path
 from ..mailbox import mailbox_key
-from ..outbox.services import queue_mail, request_delivery
+from ..outbox.services import queue_mail, render_mail, request_delivery
 from .models import FORM_METHOD, Enquiry
 
 log = logging.getLogger(__name__)
@@ -138,50 +137,47 @@ def _with_id(value, enquiry_id):
 def _mails(enquiry, consents, acknowledge):
     """The operator's notification and (if `acknowledge`) the visitor's, as queue_mail fields."""
     config = current_app.config
-    site = config["SITE_URL"].rstrip("/")
     ref = subject(_ID_HOLE)
     operator_lang = config["OPERATOR_LANGUAGE"]
     with force_locale(operator_lang):
-        context = {
-            "enquiry": enquiry,
-            "enquiry_id": _ID_HOLE,
-            "consents": consents,
-            "acknowledged": acknowledge,
-        }
-        operator = {
-            "kind": "contact-operator",
-            "key": f"{ref}:operator",
-            "to": config["OPERATOR_EMAIL"],
-            "subject": _("New enquiry No. %(id)s from the website", id=_ID_HOLE),
-            "text": render_template("email/contact_operator.txt", **context),
-            "html": render_template("email/contact_operator.html", lang=operator_lang, **context),
-            "reply_to": enquiry.email,
-            "reply_to_name": enquiry.name,
-            "ref": ref,
-        }
+        operator_subject = _("New enquiry No. %(id)s from the website", id=_ID_HOLE)
+    operator = {
+        "kind": "contact-operator",
+        "key": f"{ref}:operator",
+        "to": config["OPERATOR_EMAIL"],
+        "subject": operator_subject,
+        **render_mail(
+            "contact_operator",
+            operator_lang,
+            enquiry=enquiry,
+            enquiry_id=_ID_HOLE,
+            consents=consents,
+            acknowledged=acknowledge,
+        ),
+        "reply_to": enquiry.email,
+        "reply_to_name": enquiry.name,
+        "ref": ref,
+    }
     if not acknowledge:
         return [operator]
     lang = enquiry.language
+    with force_locale(lang):
+        visitor_subject = _("We have received your message")
     # Nothing the visitor typed goes into it, not even their name: the address is not
     # confirmed, so whatever it carried could be sent to a stranger from our domain.
-    context = {
-        "lang": lang,
-        "received": _received(enquiry.created_at, lang),
-        "newsletter": any(c.purpose == NEWSLETTER for c in consents),
-        "policy_url": site + localized_path("/politika", lang),
-        "operator_email": config["OPERATOR_EMAIL"],
-        "operator_address": config["OPERATOR_ADDRESS"],
+    visitor = {
+        "kind": "contact-acknowledgement",
+        "key": f"{ref}:visitor",
+        "to": enquiry.email,
+        "subject": visitor_subject,
+        **render_mail(
+            "contact_acknowledgement",
+            lang,
+            received=_received(enquiry.created_at, lang),
+            newsletter=any(c.purpose == NEWSLETTER for c in consents),
+        ),
+        "ref": ref,
     }
-    with force_locale(lang):
-        visitor = {
-            "kind": "contact-acknowledgement",
-            "key": f"{ref}:visitor",
-            "to": enquiry.email,
-            "subject": _("We have received your message"),
-            "text": render_template("email/contact_acknowledgement.txt", **context),
-            "html": render_template("email/contact_acknowledgement.html", **context),
-            "ref": ref,
-        }
     return [operator, visitor]
 
 

@@ -1,17 +1,41 @@
-"""The outbox API: queue mail with the caller's rows, ask for delivery, inspect, requeue."""
+"""The outbox API: render and queue mail with the caller's rows, ask for delivery, inspect."""
 
 import logging
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import current_app, render_template
+from flask_babel import force_locale
 
 from ..clock import utcnow
 from ..extensions import db
+from ..i18n import localized_path
 from . import background
 from .messages import clean_body, clean_header, make_message_id
 from .models import FAILED, PENDING, SENDING, STATUSES, OutboxMessage
 
 log = logging.getLogger(__name__)
+POLICY_PATH = "/politika"  # the personal data policy, linked from every mail's footer
+
+
+def render_mail(name: str, lang: str, **context) -> dict[str, str]:
+    """The text and HTML bodies of templates/email/<name>.txt and .html, in `lang`.
+
+    Both extend templates/email/layout.txt and layout.html, whose footer signs for the
+    operator and links the policy: what it needs is added to `context` here.
+    """
+    config = current_app.config
+    context = {
+        "lang": lang,
+        "policy_url": config["SITE_URL"].rstrip("/") + localized_path(POLICY_PATH, lang),
+        "operator_email": config["OPERATOR_EMAIL"],
+        "operator_address": config["OPERATOR_ADDRESS"],
+        **context,
+    }
+    with force_locale(lang):
+        return {
+            "text": render_template(f"email/{name}.txt", **context),
+            "html": render_template(f"email/{name}.html", **context),
+        }
 
 
 def queue_mail(
