@@ -19,6 +19,7 @@ from .consent_helpers import (
     records,
     set_cookies,
 )
+from .factories import new_cookie_choice
 from .site import ANALYTICS_SETTINGS
 
 
@@ -207,10 +208,9 @@ def test_production_consent_cookie_flags_over_https(make_app):
 
 
 def test_stats_and_export_on_the_command_line(consent_app, tmp_path):
-    client = consent_app.test_client()
-    choose(client, "all")
-    choose(consent_app.test_client(), "none", prefix="/ru")
-    choose(client, "none")
+    first = new_cookie_choice(consent_app, "accept_all", granted=("ga", "ym"))
+    new_cookie_choice(consent_app, "reject_all", language="ru")
+    new_cookie_choice(consent_app, "withdrawal", consent_id=first)
     runner = consent_app.test_cli_runner()
 
     stats = runner.invoke(args=["consent", "stats"])
@@ -230,6 +230,8 @@ def test_stats_and_export_on_the_command_line(consent_app, tmp_path):
         "consent_id", "recorded_at_utc", "method", "granted", "refused",
         "policy_revision", "banner_version", "language",
     }  # fmt: skip
+    assert rows[0]["consent_id"] == rows[2]["consent_id"] == first
+    assert (rows[0]["granted"], rows[1]["refused"]) == ("ga ym", "ga ym")
     assert rows[0]["recorded_at_utc"].endswith("Z") and rows[1]["language"] == "ru"
 
     target = tmp_path / "consent.csv"

@@ -233,6 +233,7 @@ def test_nineteen_attack_submissions_relay_no_attacker_text_and_respect_the_cap(
 
     result = app.test_cli_runner().invoke(args=["outbox", "send"])
     assert result.exit_code == 0, result.output
+    assert f"sent {19 + 2 * 3}, deferred 0, failed 0" in result.output
     received = smtp_server.wait_for(19 + 2 * 3)
     assert len(smtp_server.messages) == len(received)  # everything was sent in that one pass
     assert {m.status for m in outbox(app)} == {"sent"}

@@ -2,38 +2,65 @@
 
 import pytest
 import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 from qb.config import ROOT
 from qb.extensions import db
 
+HEAD = ScriptDirectory(str(ROOT / "migrations")).get_current_head()
+
 
 def upgrade(app):
+    """Run `flask db upgrade`; what it printed."""
     result = app.test_cli_runner().invoke(args=["db", "upgrade"])
     assert result.exit_code == 0, result.output
-    return result
+    return result.output
+
+
+def check(app):
+    """`flask db check` passes, and the models and the migrated database differ in nothing."""
+    result = app.test_cli_runner().invoke(args=["db", "check"])
+    assert result.exit_code == 0, result.output
+    with app.app_context(), db.engine.connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn), db.metadata) == []
+
+
+def schema(app):
+    """The version and every table, index and trigger as SQLite stores their definitions."""
+    with app.app_context():
+        version = db.session.execute(sa.text("select version_num from alembic_version")).scalar()
+        found = db.session.execute(
+            sa.text("select type, name, sql from sqlite_master order by name")
+        )
+        return version, found.all()
 
 
 def test_upgrade_creates_the_sqlite_file(make_app, tmp_path):
     app = make_app()
-    upgrade(app)
+    assert not (tmp_path / "test.sqlite3").exists()
+    assert f"-> {HEAD}" in upgrade(app)
     assert (tmp_path / "test.sqlite3").exists()
-    with app.app_context():
-        version = db.session.execute(sa.text("select version_num from alembic_version")).scalar()
-    assert version == ScriptDirectory(str(ROOT / "migrations")).get_current_head()
+    version, tables = schema(app)
+    assert version == HEAD
+    assert {"enquiry", "consent_record", "outbox_message", "cookie_consent"} <= {
+        name for kind, name, _sql in tables if kind == "table"
+    }
 
 
 def test_upgrade_twice_changes_nothing(make_app):
     app = make_app()
     upgrade(app)
-    upgrade(app)
+    before = schema(app)
+    assert "Running upgrade" not in upgrade(app)
+    assert schema(app) == before
 
 
 def test_models_match_the_migrations(make_app):
     app = make_app()
     upgrade(app)
-    result = app.test_cli_runner().invoke(args=["db", "check"])
-    assert result.exit_code == 0, result.output
+    check(app)
 
 
 def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(make_app):
@@ -47,13 +74,12 @@ def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(make_app):
 
 def test_postgresql_through_one_setting(make_app, empty_postgres_uri):
     app = make_app(SQLALCHEMY_DATABASE_URI=empty_postgres_uri)
-    upgrade(app)
+    assert f"-> {HEAD}" in upgrade(app)
     with app.app_context():
         assert db.engine.dialect.name == "postgresql"
         version = db.session.execute(sa.text("select version_num from alembic_version")).scalar()
-        assert version == ScriptDirectory(str(ROOT / "migrations")).get_current_head()
-    check = app.test_cli_runner().invoke(args=["db", "check"])
-    assert check.exit_code == 0, check.output
+        assert version == HEAD
+    check(app)
     assert app.test_client().get("/en/").status_code == 200
 
 

@@ -2,6 +2,7 @@
 
 import ssl
 import subprocess
+import threading
 from datetime import timedelta
 
 import pytest
@@ -171,8 +172,14 @@ def test_request_delivery_returns_while_the_server_hangs(make_app, hanging_smtp_
     assert (kept["status"], kept["attempts"], kept["locked_until"]) == ("pending", 0, None)
 
 
-def test_request_delivery_without_an_app_does_not_raise():
-    request_delivery()
+def test_request_delivery_without_an_app_does_not_raise(caplog):
+    def senders():
+        return {t for t in threading.enumerate() if t.name == "outbox-sender"}
+
+    before = senders()
+    assert request_delivery() is None
+    assert "could not wake the background sender: RuntimeError" in caplog.text
+    assert senders() <= before  # and no sender was started
 
 
 @pytest.mark.parametrize(
