@@ -107,8 +107,9 @@ class SmtpSink:
             )
             self._changed.notify_all()
 
-    def wait_for(self, count, timeout=10):
-        """The first `count` messages once they have arrived; fails the test after `timeout`."""
+    def wait_for(self, count, timeout=60):
+        """The first `count` messages once they have arrived; fails the test after `timeout`
+        (a fail-safe for a busy machine, never waited out when the mail comes)."""
         deadline = time.monotonic() + timeout
         with self._changed:
             while len(self.messages) < count:

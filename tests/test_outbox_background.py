@@ -28,7 +28,7 @@ sys.stdin.readline()
 """
 
 
-def wait_until(happened, what, timeout=10):
+def wait_until(happened, what, timeout=60):
     """Fail the test unless `happened()` becomes true within `timeout` (a fail-safe, not a time
     measurement)."""
     deadline = time.monotonic() + timeout
@@ -129,7 +129,7 @@ class HoldFirstMessage(SmtpSink):
         super()._receive(envelope)
         if len(self.messages) == 1:
             self.first_in.set()
-            self.release.wait(10)
+            self.release.wait(60)  # set by the test as soon as the child has said its part
 
 
 def test_a_process_exiting_mid_pass_leaves_nothing_claimed(make_app, tmp_path):
@@ -145,7 +145,7 @@ def test_a_process_exiting_mid_pass_leaves_nothing_claimed(make_app, tmp_path):
             text=True,
         )
         try:
-            assert sink.first_in.wait(10), "the child's sender never sent"
+            assert sink.first_in.wait(60), "the child's sender never sent"  # a fail-safe
             child.stdin.write("exit\n")
             child.stdin.flush()  # the child returns; its exit hook asks the sender to stop
             for line in child.stdout:
@@ -153,7 +153,7 @@ def test_a_process_exiting_mid_pass_leaves_nothing_claimed(make_app, tmp_path):
                     break
         finally:
             sink.release.set()
-            out, err = child.communicate(timeout=30)
+            out, err = child.communicate(timeout=60)
         assert child.returncode == 0, err
         assert "gave back 4 claimed messages" in out
         assert [r["status"] for r in rows(app)] == ["sent"] + ["pending"] * 4

@@ -4,6 +4,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,9 @@ from qb.outbox.sender import send_due
 from .outbox_helpers import cli_env, queue, rows
 
 FLASK = [str(Path(sys.executable).parent / "flask"), "--app", "qb", "outbox"]
+# How long a child process may take to start and answer: a fail-safe for a busy machine,
+# never waited out when things work.
+WAIT_S = 60
 
 
 def run_sender_threads(app, count):
@@ -76,54 +80,97 @@ def test_concurrent_send_processes_send_each_message_once(make_app, smtp_server,
         subprocess.Popen([*FLASK, "send"], env=env, stdout=subprocess.PIPE, text=True)
         for _ in range(3)
     ]
-    outputs = [p.communicate(timeout=60)[0] for p in senders]
+    outputs = [p.communicate(timeout=WAIT_S)[0] for p in senders]
     assert [p.returncode for p in senders] == [0, 0, 0]
     assert sum(int(o.split("sent ")[1].split(",")[0]) for o in outputs) == 90
     assert_each_delivered_once(app, smtp_server, 90)
 
 
+class Worker:
+    """`flask outbox worker` in a child process, its stdout and stderr read as lines come."""
+
+    READY = "outbox worker running"  # printed once its signal handlers are installed
+
+    def __init__(self, env):
+        self.proc = subprocess.Popen(
+            [*FLASK, "worker"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        self.lines = {"out": [], "err": []}
+        self._changed = threading.Condition()
+        self._readers = [
+            threading.Thread(target=self._read, args=(stream, name), daemon=True)
+            for stream, name in ((self.proc.stdout, "out"), (self.proc.stderr, "err"))
+        ]
+        for reader in self._readers:
+            reader.start()
+
+    def _read(self, stream, name):
+        for line in stream:
+            with self._changed:
+                self.lines[name].append(line)
+                self._changed.notify_all()
+
+    def text(self, name):
+        with self._changed:
+            return "".join(self.lines[name])
+
+    def wait_for(self, text, name="out", count=1, timeout=WAIT_S):
+        """Return once `text` has come on `name` `count` times; fail the test if the worker
+        exits first, or after `timeout` (a fail-safe, not a time measurement)."""
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while sum(text in line for line in self.lines[name]) < count:
+                left = deadline - time.monotonic()
+                if self.proc.poll() is not None or left <= 0:
+                    pytest.fail(f"the worker never said {text!r} {count} times:\n{self.lines}")
+                self._changed.wait(min(left, 0.5))
+
+    def stop(self):
+        """SIGTERM, then its exit status once it has exited."""
+        self.proc.send_signal(signal.SIGTERM)
+        status = self.proc.wait(timeout=WAIT_S)
+        for reader in self._readers:
+            reader.join(WAIT_S)
+        self.proc.stdout.close()
+        self.proc.stderr.close()
+        return status
+
+
 def test_the_worker_delivers_and_stops_cleanly_on_sigterm(make_app, smtp_server, tmp_path):
     app = make_app(**smtp_server.settings(), tables=True)
     queue(app, 3)
-    worker = subprocess.Popen(
-        [*FLASK, "worker"],
-        env=cli_env(tmp_path, smtp_server, OUTBOX_POLL_SECONDS=0.2),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    worker = Worker(cli_env(tmp_path, smtp_server, OUTBOX_POLL_SECONDS=0.2))
     try:
-        smtp_server.wait_for(3)
+        worker.wait_for(Worker.READY)
+        smtp_server.wait_for(3, timeout=WAIT_S)
         queue(app, 2, start=4)  # picked up by a later pass, without any wake-up call
-        smtp_server.wait_for(5)
+        smtp_server.wait_for(5, timeout=WAIT_S)
     finally:
-        worker.send_signal(signal.SIGTERM)
-        out, err = worker.communicate(timeout=30)
-    assert worker.returncode == 0, err
-    assert "outbox worker stopped" in out
+        status = worker.stop()
+    assert status == 0, worker.text("err")
+    assert "outbox worker stopped" in worker.text("out")
     assert_each_delivered_once(app, smtp_server, 5)
 
 
 def test_the_worker_outlives_an_unavailable_database(smtp_server, tmp_path):
     missing = tmp_path / "not-yet" / "qb.sqlite3"  # SQLite cannot open a file in no directory
-    worker = subprocess.Popen(
-        [*FLASK, "worker"],
-        env=cli_env(
-            tmp_path,
-            smtp_server,
-            SQLALCHEMY_DATABASE_URI=f"sqlite:///{missing}",
-            OUTBOX_POLL_SECONDS=0.2,
-        ),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+    env = cli_env(
+        tmp_path,
+        smtp_server,
+        SQLALCHEMY_DATABASE_URI=f"sqlite:///{missing}",
+        OUTBOX_POLL_SECONDS=0.2,
     )
+    worker = Worker(env)
     try:
-        with pytest.raises(subprocess.TimeoutExpired):
-            worker.wait(timeout=2)  # still running after several failed passes
+        worker.wait_for(Worker.READY)
+        # Several failed passes, and the worker still running (wait_for fails if it exits).
+        worker.wait_for("database unavailable (OperationalError)", name="err", count=3)
+        assert worker.proc.poll() is None
     finally:
-        worker.send_signal(signal.SIGTERM)
-        out, err = worker.communicate(timeout=30)
-    assert worker.returncode == 0, err
-    assert "database unavailable (OperationalError)" in err
-    assert "outbox worker stopped" in out
+        status = worker.stop()
+    assert status == 0, worker.text("err")
+    assert "outbox worker stopped" in worker.text("out")
