@@ -156,3 +156,45 @@ def start_watch(page, local_hosts=frozenset({HOST})):
 def watch(page):
     """Start recording console errors and requests to other hosts in `page`."""
     return start_watch(page)
+
+
+class Tab:
+    """One tab a module reuses for visits that only look: no new browser context per test.
+
+    Each visit starts from a blank document with no cookies and nothing recorded, and the
+    tab blocks and records every request to a host outside `local_hosts`, as `watch` does.
+    """
+
+    def __init__(self, browser, local_hosts=frozenset({HOST})):
+        self.context = browser.new_context()
+        self.page = self.context.new_page()
+        self.watch = start_watch(self.page, local_hosts)
+        self.viewport = self.page.viewport_size
+
+    def fresh(self):
+        """(page, watch) with the previous visit forgotten."""
+        self.page.goto("about:blank")  # the previous document says nothing more
+        self.context.clear_cookies()
+        self.page.set_viewport_size(self.viewport)
+        self.watch.console_errors.clear()
+        self.watch.foreign_requests.clear()
+        return self.page, self.watch
+
+    def close(self):
+        self.context.close()
+
+
+@pytest.fixture(scope="module")
+def tab(browser):
+    """The module's reusable tab for the site on 127.0.0.1; `tab.fresh()` before each visit."""
+    tab = Tab(browser)
+    yield tab
+    tab.close()
+
+
+@pytest.fixture(scope="module")
+def analytics_tab(browser):
+    """The module's reusable tab for the site with both vendors offered."""
+    tab = Tab(browser, {f"www.{TEST_DOMAIN}"})
+    yield tab
+    tab.close()

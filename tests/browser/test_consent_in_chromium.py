@@ -20,9 +20,9 @@ VENDOR_COOKIES = ["_ga", "_ga_TEST12345", "_gid", "_gat_UA1", "_ym_uid", "_ym_d"
 
 
 @pytest.mark.parametrize("path", ALL_PAGES, ids=[f"{split_language(p)[0]}:{p}" for p in ALL_PAGES])
-def test_no_third_party_request_before_consent(site, path):
-    page, watch, base = site
-    response = page.goto(base + path, wait_until="networkidle")
+def test_no_third_party_request_before_consent(analytics_tab, analytics_server, path):
+    page, watch = analytics_tab.fresh()  # no cookie: a first visit
+    response = page.goto(analytics_server + path, wait_until="networkidle")
     assert response.status == 200
     assert banner(page).is_visible()
     assert watch.foreign_requests == []

@@ -1,8 +1,11 @@
 """Every page in every language, opened in real Chromium: clean, local-only, accessible."""
 
+from dataclasses import dataclass
+
 import pytest
 
 from qb.i18n import LANGUAGES, split_language
+from tests.browser.conftest import Tab
 from tests.site import ALL_PAGES, localized
 
 pytestmark = pytest.mark.browser
@@ -13,10 +16,6 @@ PAGE_IDS = [f"{split_language(path)[0]}:{path}" for path, _status in PAGES]
 
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 NARROW_VIEWPORT = {"width": 320, "height": 640}  # WCAG 1.4.10 Reflow
-
-
-def every_page(test):
-    return pytest.mark.parametrize(("path", "status"), PAGES, ids=PAGE_IDS)(test)
 
 
 def unexpected_errors(watch, document_url, status):
@@ -37,20 +36,35 @@ def describe_violations(violations):
     return "\n".join(lines)
 
 
-@every_page
-def test_page_loads_without_errors_or_foreign_requests(page, watch, live_server, path, status):
+@dataclass
+class Visit:
+    """One page opened in the module's tab, and what it answered."""
+
+    tab: Tab
+    url: str
+    status: int
+    expected: int
+
+
+@pytest.fixture(scope="module", params=PAGES, ids=PAGE_IDS)
+def visit(request, tab, live_server):
+    """Each page opened once, for the three checks below in turn (tests are grouped by page)."""
+    path, expected = request.param
+    page, _watch = tab.fresh()
     url = live_server + path
     response = page.goto(url, wait_until="networkidle")
-
-    assert response.status == status
-    assert unexpected_errors(watch, url, status) == []
-    assert watch.foreign_requests == []
+    return Visit(tab, url, response.status, expected)
 
 
-@every_page
-def test_page_has_no_wcag_violations(page, live_server, axe_source, path, status):
-    response = page.goto(live_server + path)
-    assert response.status == status
+def test_page_loads_without_errors_or_foreign_requests(visit):
+    assert visit.status == visit.expected
+    assert unexpected_errors(visit.tab.watch, visit.url, visit.expected) == []
+    assert visit.tab.watch.foreign_requests == []
+
+
+def test_page_has_no_wcag_violations(visit, axe_source):
+    assert visit.status == visit.expected
+    page = visit.tab.page
 
     page.evaluate(axe_source)  # not add_script_tag: the site's CSP blocks inline scripts
     result = page.evaluate(
@@ -61,21 +75,24 @@ def test_page_has_no_wcag_violations(page, live_server, axe_source, path, status
     assert not violations, "axe-core found:\n" + describe_violations(violations)
 
 
-@every_page
-def test_page_reflows_at_320_css_pixels(page, live_server, path, status):
+def test_page_reflows_at_320_css_pixels(visit):
+    page = visit.tab.page
     page.set_viewport_size(NARROW_VIEWPORT)
-    page.goto(live_server + path)
+    try:
+        assert page.reload().status == visit.expected  # laid out at 320 pixels from the start
+        overflow = page.evaluate(
+            """() => {
+                const width = window.innerWidth;
+                const wide = [...document.querySelectorAll("body *")]
+                    .filter(el => el.getBoundingClientRect().right > width)
+                    .map(el => el.tagName.toLowerCase() + "." + (el.getAttribute("class") || ""));
+                return {scrollWidth: document.documentElement.scrollWidth, width, wide};
+            }"""
+        )
+    finally:
+        page.set_viewport_size(visit.tab.viewport)
 
-    overflow = page.evaluate(
-        """() => {
-            const width = window.innerWidth;
-            const wide = [...document.querySelectorAll("body *")]
-                .filter(el => el.getBoundingClientRect().right > width)
-                .map(el => el.tagName.toLowerCase() + "." + (el.getAttribute("class") || ""));
-            return {scrollWidth: document.documentElement.scrollWidth, width, wide};
-        }"""
-    )
-
+    assert overflow["width"] == NARROW_VIEWPORT["width"]
     assert overflow["scrollWidth"] <= overflow["width"], f"too wide: {overflow['wide']}"
 
 
