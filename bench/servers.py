@@ -37,6 +37,9 @@ def site_environment(port, workdir):
     env = dict(os.environ)
     env.update(
         QB_SECRET_KEY=secrets.token_hex(32),
+        # Production refuses to start without the operator the consent texts name.
+        QB_OPERATOR_NAME="Qauipsiz Bolashaq LLP",
+        QB_OPERATOR_BIN='"123456789012"',
         QB_TRUSTED_HOSTS='["127.0.0.1"]',
         QB_SITE_URL=f"http://127.0.0.1:{port}",
         QB_SQLALCHEMY_DATABASE_URI=f"sqlite:///{Path(workdir) / 'bench.sqlite3'}",

@@ -5,7 +5,7 @@ from importlib import import_module
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import assets, cli, database, errors, i18n, logs, ratelimit, security
+from . import assets, cli, database, errors, i18n, logs, operator, ratelimit, security
 from .config import INSTANCE, ROOT, load_config
 from .extensions import babel, csrf
 from .sessions import LazySessionInterface
@@ -25,6 +25,7 @@ def create_app(test_config=None):
         static_folder=str(ROOT / "static"),
     )
     load_config(app, test_config)
+    operator.init_app(app)
     logs.init_app(app)
     app.session_interface = LazySessionInterface()
 

@@ -17,15 +17,20 @@ class Config:
     OPERATOR_EMAIL = "Qauipsizbolashaq@yandex.ru"
     TRUSTED_HOSTS = ["qauipsizbolashaq.kz", "www.qauipsizbolashaq.kz"]
 
-    # The operator as the consent text names it (Law 94-V Art. 8(4)); without a BIN that
-    # clause is left out and the site logs a warning at startup.
-    OPERATOR_NAME = "Qauipsiz Bolashaq"
+    # The operator as consent texts and mails name it (Law 94-V Art. 8(4)): its registered
+    # name with its legal form, in each language ({"kk": …, "ru": …, "en": …}); a language
+    # left out uses OPERATOR_NAME. Outside debug and testing the site refuses to start
+    # without OPERATOR_NAME and OPERATOR_BIN (qb/operator.py).
+    OPERATOR_NAME = None
+    OPERATOR_LEGAL_NAMES = {}
     OPERATOR_BIN = None
     OPERATOR_ADDRESS = None
     # Language of the enquiry notification the operator receives.
     OPERATOR_LANGUAGE = "kk"
-    # Who hosts OPERATOR_EMAIL, and in which country (ISO 3166 code): a cross-border transfer.
-    OPERATOR_MAILBOX_PROVIDER = "Yandex"
+    # Who hosts OPERATOR_EMAIL, and in which country (ISO 3166 code): a third party and a
+    # cross-border transfer. The consent texts name the provider by its registered name in
+    # the reader's language: one name, or one per language as here.
+    OPERATOR_MAILBOX_PROVIDER = {"kk": "«Яндекс» ЖШҚ", "ru": "ООО «Яндекс»", "en": "Yandex LLC"}
     OPERATOR_MAILBOX_COUNTRY = "RU"
     # How long enquiries are kept after they arrive; the consent text states it.
     ENQUIRY_RETENTION_DAYS = 365

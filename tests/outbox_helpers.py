@@ -62,6 +62,8 @@ def cli_env(tmp_path, sink, **extra):
     """Settings for `flask --app qb` in a child process, through QB_* variables."""
     settings = {
         "SECRET_KEY": "x" * 40,
+        "OPERATOR_NAME": "Qauipsiz Bolashaq LLP",
+        "OPERATOR_BIN": "123456789012",
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.sqlite3'}",
         **sink.settings(),
         "OUTBOX_BATCH_SIZE": 5,

@@ -1,9 +1,9 @@
-"""Configuration layers and the refusal to run without a real secret key."""
+"""Configuration layers and the refusal to run without a real secret key or operator."""
 
 import pytest
 from flask import Flask
 
-from qb import create_app
+from qb import create_app, operator
 from qb.config import load_config
 
 
@@ -87,3 +87,69 @@ def test_every_setting_is_documented():
     for name in dir(Config):
         if name.isupper():
             assert f"`{name}`" in doc, name
+
+
+PRODUCTION = {
+    "SECRET_KEY": "p" * 40,
+    "SQLALCHEMY_DATABASE_URI": "sqlite://",
+    "RATELIMIT_ENABLED": False,
+    "OPERATOR_NAME": "Qauipsiz Bolashaq LLP",
+    "OPERATOR_BIN": "123456789012",
+}
+
+
+@pytest.mark.parametrize(
+    ("missing", "value"),
+    [
+        ("OPERATOR_NAME", None),
+        ("OPERATOR_NAME", "  "),
+        ("OPERATOR_BIN", None),
+        ("OPERATOR_BIN", ""),
+    ],
+)
+def test_production_refuses_to_start_without_the_operator(missing, value):
+    with pytest.raises(RuntimeError, match=f"^{missing} is not set"):
+        create_app({**PRODUCTION, missing: value})
+
+
+def test_production_starts_with_the_operator_named():
+    app = create_app(PRODUCTION)
+    assert app.config["OPERATOR_BIN"] == "123456789012"
+
+
+@pytest.mark.parametrize("flag", ["DEBUG", "TESTING"])
+def test_debug_and_testing_start_without_the_operator(flag):
+    app = create_app({**PRODUCTION, flag: True, "OPERATOR_NAME": None, "OPERATOR_BIN": None})
+    assert app.config["OPERATOR_NAME"] == operator.STAND_IN_NAME
+    assert app.config["OPERATOR_BIN"] is None
+
+
+@pytest.mark.parametrize("value", ["…12 digits…", "12345678901", "1234567890123", "12345678901a"])
+def test_a_malformed_bin_is_refused_even_in_testing(value):
+    with pytest.raises(RuntimeError, match="OPERATOR_BIN .* is not a BIN"):
+        create_app({**PRODUCTION, "TESTING": True, "OPERATOR_BIN": value})
+
+
+@pytest.mark.parametrize(
+    "names",
+    [{"kz": "ТОО «Қауіпсіз Болашақ»"}, {"ru": ""}, ["ТОО «Қауіпсіз Болашақ»"]],
+    ids=["unknown-language", "empty-name", "not-a-mapping"],
+)
+def test_legal_names_must_name_the_site_languages(names):
+    with pytest.raises(RuntimeError, match="OPERATOR_LEGAL_NAMES"):
+        create_app({**PRODUCTION, "OPERATOR_LEGAL_NAMES": names})
+
+
+def test_the_operator_from_the_environment(tmp_path, monkeypatch):
+    # The variables are read as JSON: a BIN of twelve digits arrives as a number.
+    monkeypatch.setenv("QB_SECRET_KEY", "e" * 64)
+    monkeypatch.setenv("QB_OPERATOR_NAME", "Qauipsiz Bolashaq LLP")
+    monkeypatch.setenv("QB_OPERATOR_BIN", "123456789012")
+    monkeypatch.setenv("QB_OPERATOR_LEGAL_NAMES", '{"ru": "ТОО «Қауіпсіз Болашақ»"}')
+    app = bare_app(tmp_path)
+    load_config(app)
+    operator.check(app)
+    assert app.config["OPERATOR_BIN"] == "123456789012"
+    with app.app_context():
+        assert operator.legal_name("ru") == "ТОО «Қауіпсіз Болашақ»"
+        assert operator.legal_name("kk") == "Qauipsiz Bolashaq LLP"  # falls back to the name

@@ -85,7 +85,12 @@ def test_each_client_address_has_its_own_counter(limited, address):
 
 
 def test_production_refuses_memory_counters_unless_single_process(caplog):
-    production = {"SECRET_KEY": "k" * 40, "SQLALCHEMY_DATABASE_URI": "sqlite://"}
+    production = {
+        "SECRET_KEY": "k" * 40,
+        "SQLALCHEMY_DATABASE_URI": "sqlite://",
+        "OPERATOR_NAME": "Qauipsiz Bolashaq LLP",
+        "OPERATOR_BIN": "123456789012",
+    }
     with pytest.raises(RuntimeError, match="RATELIMIT_STORAGE_URI.*RATELIMIT_SINGLE_PROCESS"):
         create_app(production)
     # One process is all there is, or no limit is counted at all, or Redis counts: it starts.
@@ -93,16 +98,6 @@ def test_production_refuses_memory_counters_unless_single_process(caplog):
     create_app({**production, "RATELIMIT_ENABLED": False})
     caplog.set_level(logging.WARNING)
     create_app({**production, "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:1/0"})
-    assert "RATELIMIT_STORAGE_URI" not in caplog.text
-    assert "OPERATOR_BIN" in caplog.text
-    caplog.clear()
-    create_app(
-        {
-            **production,
-            "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:1/0",
-            "OPERATOR_BIN": "123456789012",
-        }
-    )
     assert caplog.text == ""
 
 

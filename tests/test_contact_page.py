@@ -40,14 +40,14 @@ def test_the_phone_format_is_shown_before_the_input(client):
 
 
 @pytest.mark.parametrize(
-    ("path", "country", "home"),
+    ("path", "provider", "country", "home"),
     [
-        ("/contact", "Ресей", "Қазақстан"),
-        ("/ru/contact", "Россия", "Казахстан"),
-        ("/en/contact", "Russia", "Kazakhstan"),
+        ("/contact", "«Яндекс» ЖШҚ", "Ресей", "Қазақстан"),
+        ("/ru/contact", "ООО «Яндекс»", "Россия", "Казахстан"),
+        ("/en/contact", "Yandex LLC", "Russia", "Kazakhstan"),
     ],
 )
-def test_the_consent_text_has_what_the_law_asks(make_app, path, country, home):
+def test_the_consent_text_has_what_the_law_asks(make_app, path, provider, country, home):
     app = make_app(
         **SETTINGS,
         OPERATOR_NAME="ТОО «Qauipsiz Bolashaq»",
@@ -61,7 +61,7 @@ def test_the_consent_text_has_what_the_law_asks(make_app, path, country, home):
         "Qauipsiz Bolashaq",
         "123456789012",
         "400",
-        "Yandex",
+        provider,
         country,
         home,
         "Qauipsizbolashaq@yandex.ru",

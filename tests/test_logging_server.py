@@ -27,6 +27,8 @@ def server_env(tmp_path, port):
     """A production-like site on 127.0.0.1:port with a throwaway database, through QB_*."""
     settings = {
         "SECRET_KEY": "s" * 48,
+        "OPERATOR_NAME": "Qauipsiz Bolashaq LLP",
+        "OPERATOR_BIN": "123456789012",
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'site.sqlite3'}",
         "TRUSTED_HOSTS": ["127.0.0.1"],
         "SITE_URL": f"http://127.0.0.1:{port}",

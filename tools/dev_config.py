@@ -7,6 +7,9 @@ from pathlib import Path
 TEMPLATE = """\
 # Local development settings, written by `make`. Production settings: docs/configuration.md.
 SECRET_KEY = "{secret}"
+# Stand-ins: the site refuses to start without the operator its consent texts name.
+OPERATOR_NAME = "Qauipsiz Bolashaq (development)"
+OPERATOR_BIN = "000000000000"
 SITE_URL = "http://127.0.0.1:5000"
 TRUSTED_HOSTS = ["127.0.0.1", "localhost"]
 # The development server speaks plain http: browsers drop Secure and __Host- cookies there.

@@ -17,6 +17,7 @@ from ..clock import utcnow
 from ..content import policy_revision
 from ..extensions import db
 from ..i18n import localized_path
+from ..operator import legal_name, mailbox_provider
 from .models import PURPOSES, ConsentRecord
 
 # Raise when the wording of a consent text changes in any language (its hash changes anyway).
@@ -43,11 +44,11 @@ def _render(purpose, lang):
     with force_locale(lang):
         html = render_template(
             f"consent/{purpose}.html",
-            operator=config["OPERATOR_NAME"],
+            operator=legal_name(lang),
             operator_bin=config["OPERATOR_BIN"],
             operator_address=config["OPERATOR_ADDRESS"],
             operator_email=config["OPERATOR_EMAIL"],
-            provider=config["OPERATOR_MAILBOX_PROVIDER"],
+            provider=mailbox_provider(lang),
             provider_country=locale.territories.get(config["OPERATOR_MAILBOX_COUNTRY"], ""),
             home_country=locale.territories[HOME_COUNTRY],
             days=int(config["ENQUIRY_RETENTION_DAYS"]),
