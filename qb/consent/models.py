@@ -32,6 +32,7 @@ class ConsentRecord(db.Model):
     subject: Mapped[str | None] = mapped_column(sa.String(40), index=True)
     purpose: Mapped[str] = mapped_column(sa.String(20))
     status: Mapped[str] = mapped_column(sa.String(20))
+    # Follows the wording in every language by itself (consent.services.text_version).
     text_version: Mapped[int]
     # SHA-256 of the exact consent text shown, in the language it was shown in.
     text_sha256: Mapped[str] = mapped_column(sa.String(64))

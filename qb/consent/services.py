@@ -16,31 +16,44 @@ from markupsafe import Markup
 from ..clock import utcnow
 from ..content import policy_revision
 from ..extensions import db
-from ..i18n import localized_path
+from ..i18n import LANGUAGES
 from ..operator import legal_name, mailbox_provider
 from .models import PURPOSES, ConsentRecord
 
-# Raise when the wording of a consent text changes in any language (its hash changes anyway).
-TEXT_VERSION = 1
 HOME_COUNTRY = "KZ"  # where the site's database is (Law 94-V Art. 12(2))
 
 
 def consent_text(purpose, lang):
     """The consent text for `purpose` in `lang`, as the page shows it (HTML).
 
-    It depends only on settings and the catalogues, so each process renders it once.
+    It depends only on settings, the template and the catalogues, so each process renders
+    it once (or on every call while PAGE_CACHE is off, so that edits show at once).
     """
     if purpose not in PURPOSES:
         raise ValueError(f"no consent text for {purpose!r}")
+    if not current_app.config["PAGE_CACHE"]:
+        return _render(purpose, lang)
     texts = current_app.extensions.setdefault("qb_consent_texts", {})
     if (purpose, lang) not in texts:
         texts[purpose, lang] = _render(purpose, lang)
     return texts[purpose, lang]
 
 
+def text_version(purpose):
+    """The version of `purpose`'s consent text: a number that follows its wording.
+
+    The first 28 bits of the SHA-256 of the text in every language, so any change of
+    wording, in any language, or of a setting the text states gives a new version by
+    itself, and an unchanged text keeps its version across restarts and hosts.
+    """
+    texts = "\0".join(str(consent_text(purpose, lang)) for lang in LANGUAGES)
+    return int(text_digest(texts)[:7], 16)
+
+
 def _render(purpose, lang):
     config = current_app.config
     locale = Locale.parse(lang)
+    country = config["OPERATOR_MAILBOX_COUNTRY"]
     with force_locale(lang):
         html = render_template(
             f"consent/{purpose}.html",
@@ -49,10 +62,9 @@ def _render(purpose, lang):
             operator_address=config["OPERATOR_ADDRESS"],
             operator_email=config["OPERATOR_EMAIL"],
             provider=mailbox_provider(lang),
-            provider_country=locale.territories.get(config["OPERATOR_MAILBOX_COUNTRY"], ""),
-            home_country=locale.territories[HOME_COUNTRY],
+            provider_country=locale.territories.get(country, country),
+            cross_border=country != HOME_COUNTRY,
             days=int(config["ENQUIRY_RETENTION_DAYS"]),
-            policy_path=localized_path("/politika", lang),
         )
     return Markup(html.strip())
 
@@ -72,7 +84,7 @@ def new_consent(*, purpose, status, language, method, subject=None):
         subject=subject,
         purpose=purpose,
         status=status,
-        text_version=TEXT_VERSION,
+        text_version=text_version(purpose),
         text_sha256=text_digest(consent_text(purpose, language)),
         policy_revision=policy_revision().number,
         language=language,
