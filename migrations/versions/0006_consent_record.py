@@ -47,7 +47,11 @@ def downgrade():
     with op.batch_alter_table("consent_record") as batch:
         batch.drop_column("subject")
         batch.create_foreign_key(
-            "enquiry_consent_enquiry_id_fkey", "enquiry", ["enquiry_id"], ["id"], ondelete="SET NULL"
+            "enquiry_consent_enquiry_id_fkey",
+            "enquiry",
+            ["enquiry_id"],
+            ["id"],
+            ondelete="SET NULL",
         )
     op.rename_table("consent_record", "enquiry_consent")
     op.create_index("ix_enquiry_consent_enquiry_id", "enquiry_consent", ["enquiry_id"])
