@@ -145,7 +145,12 @@ def test_a_process_exiting_mid_pass_leaves_nothing_claimed(make_app, tmp_path):
             text=True,
         )
         try:
-            assert sink.first_in.wait(60), "the child's sender never sent"  # a fail-safe
+            deadline = time.monotonic() + 60  # a fail-safe for a busy machine
+            while not sink.first_in.wait(0.1):
+                if child.poll() is not None:
+                    pytest.fail(f"the child exited before sending:\n{child.stderr.read()}")
+                if time.monotonic() > deadline:
+                    pytest.fail("the child's sender never sent")
             child.stdin.write("exit\n")
             child.stdin.flush()  # the child returns; its exit hook asks the sender to stop
             for line in child.stdout:
