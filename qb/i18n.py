@@ -5,7 +5,7 @@ from urllib.parse import quote
 
 from babel import dates
 from flask import current_app, g, request
-from flask_babel import format_date, get_locale
+from flask_babel import get_locale
 from werkzeug.routing import BaseConverter
 
 from .clock import KAZAKHSTAN_TIME, in_kazakhstan
@@ -14,6 +14,9 @@ LANGUAGES = ("kk", "ru", "en")
 DEFAULT_LANGUAGE = "kk"
 PREFIXED_LANGUAGES = tuple(lang for lang in LANGUAGES if lang != DEFAULT_LANGUAGE)
 LANGUAGE_NAMES = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
+# How dates and times are written per language, where that is not the language's default:
+# English as in Britain ("29 November 2026", "00:30").
+FORMAT_LOCALES = {"en": "en_GB"}
 
 
 class LanguageConverter(BaseConverter):
@@ -64,12 +67,18 @@ def language_links():
     ]
 
 
+def format_locale(lang=None):
+    """The locale dates and times are written in for `lang` (by default the current one)."""
+    lang = str(lang or get_locale() or DEFAULT_LANGUAGE)
+    return FORMAT_LOCALES.get(lang, lang)
+
+
 def local_datetime(moment):
     """A stored (UTC) time as its date and time of day in Kazakhstan, in the current language.
 
     For example 2026-11-28 19:30 UTC is "29 ноября 2026 г., 00:30" in Russian.
     """
-    moment, locale = in_kazakhstan(moment), get_locale()
+    moment, locale = in_kazakhstan(moment), format_locale()
     # Babel's own way of joining a date and a time ("{1}, {0}"), with a long date and a
     # short time: seconds and the zone's name mean nothing to the reader.
     return (
@@ -99,7 +108,7 @@ def init_app(app):
         """A date such as 2026-11-28 written out in the page's language."""
         if isinstance(value, str):
             value = date.fromisoformat(value)
-        return format_date(value, "long")
+        return dates.format_date(value, "long", locale=format_locale())
 
     app.add_template_filter(local_datetime)
 

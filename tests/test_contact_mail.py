@@ -49,7 +49,7 @@ def test_both_mails_arrive_with_the_right_recipients_headers_and_letters(make_ap
     assert addresses(visitor, "To") == [VALID["email"]]
     assert visitor["To"] == VALID["email"]  # no display name: the name is the visitor's text
     assert visitor["Reply-To"] is None
-    assert visitor["Subject"] == "Мы получили ваше сообщение"  # the visitor's language
+    assert visitor["Subject"] == "Мы получили Ваше сообщение"  # the visitor's language
     for mail in (operator, visitor):
         assert mail.get_content_type() == "multipart/alternative"
         assert KAZAKH_NAME not in mail["Subject"] and "asel" not in mail["Subject"]
@@ -78,7 +78,7 @@ def test_the_operator_mail_uses_the_operator_language(make_app, smtp_server):
     assert "sent 2, deferred 0, failed 0" in send_mail(app)
     subjects = {r.rcpt_tos[0]: r.message["Subject"] for r in smtp_server.wait_for(2)}
     assert subjects["Qauipsizbolashaq@yandex.ru"].startswith("New enquiry No. ")
-    assert subjects[VALID["email"]] == "Мы получили ваше сообщение"  # the visitor's language
+    assert subjects[VALID["email"]] == "Мы получили Ваше сообщение"  # the visitor's language
 
 
 def test_with_smtp_down_every_enquiry_is_kept_and_every_mail_arrives_later(make_app):

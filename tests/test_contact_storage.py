@@ -73,7 +73,7 @@ def test_a_valid_enquiry_is_stored_with_its_consent_and_two_mails(app, client):
 def test_the_newsletter_box_is_optional_and_separate(app, client):
     assert send(client).status_code == 303
     assert [c.purpose for c in consents(app)] == ["enquiry"]
-    assert "Біз сізге ешқандай жарнама жібермейміз." in outbox(app)[1].body_text
+    assert "Біз Сізге ешқандай жарнама жібермейміз." in outbox(app)[1].body_text
 
 
 def test_nothing_about_the_visitor_beyond_the_form_is_stored(app):

@@ -16,6 +16,7 @@ from ..clock import KAZAKHSTAN_TIME, in_kazakhstan, utcnow
 from ..consent.models import ENQUIRY, GIVEN, NEWSLETTER, PENDING
 from ..consent.services import new_consent
 from ..extensions import db
+from ..i18n import format_locale
 from ..mailbox import mailbox_key
 from ..outbox.services import queue_mail, render_mail, request_delivery
 from .models import FORM_METHOD, Enquiry
@@ -183,8 +184,8 @@ def _mails(enquiry, consents, acknowledge):
 
 def _received(created_at, lang):
     """When an enquiry arrived (stored in UTC) as {date, time} in Kazakhstan time, in `lang`."""
-    moment = in_kazakhstan(created_at)
+    moment, locale = in_kazakhstan(created_at), format_locale(lang)
     return {
-        "date": format_date(moment, "long", locale=lang),
-        "time": format_time(moment, "short", tzinfo=KAZAKHSTAN_TIME, locale=lang),
+        "date": format_date(moment, "long", locale=locale),
+        "time": format_time(moment, "short", tzinfo=KAZAKHSTAN_TIME, locale=locale),
     }

@@ -105,7 +105,7 @@ def yandex_metrica(counter_id, webvisor):
         key="ym",
         counter_id=counter_id,
         name=_l("Yandex Metrica"),
-        company="Yandex LLC",
+        company=_l("Yandex LLC"),
         country=_l("Russia"),
         purpose=_VISIT_STATISTICS,
         collects=_l(
