@@ -122,6 +122,24 @@ class Config:
     OUTBOX_BATCH_SIZE = 50  # rows claimed per statement
     OUTBOX_CLAIM_SECONDS = 300  # a claimed row is taken again after this if its sender died
     OUTBOX_POLL_SECONDS = 30  # longest sleep between the worker's passes
+    # Campaign (bulk) mail per second and sending process; the provider's limits decide it.
+    # Normal mail (enquiries, confirmations) is never paced and always goes first. 0: no cap.
+    OUTBOX_BULK_PER_SECOND = 10
+    # DKIM signature on every message, when all three are set (docs/newsletter.md): the
+    # signing domain (d=), the selector (s=) and a PEM file with the RSA private key.
+    DKIM_DOMAIN = None
+    DKIM_SELECTOR = None
+    DKIM_PRIVATE_KEY_FILE = None
+
+    # News and offers (qb/newsletter, docs/newsletter.md).
+    NEWSLETTER_RATE_LIMIT = "5 per minute; 20 per hour"  # subscription POSTs per client
+    NEWSLETTER_MIN_FILL_SECONDS = 2  # a form sent sooner is most likely a bot
+    NEWSLETTER_CONFIRM_DAYS = 7  # a confirmation link expires; unconfirmed ones are destroyed
+    # The From of campaign mail (None: MAIL_DEFAULT_SENDER); mailbox providers ask for one
+    # apart from the transactional mail's.
+    NEWSLETTER_SENDER = None
+    # The list's List-Id (RFC 2919); None: newsletter.<the host of SITE_URL>.
+    NEWSLETTER_LIST_ID = None
 
 
 def load_config(app, test_config=None):

@@ -19,6 +19,7 @@ from ..extensions import db
 from ..i18n import format_locale
 from ..mailbox import mailbox_key
 from ..outbox.services import queue_mail, render_mail, request_delivery
+from ..signals import newsletter_requested
 from .models import FORM_METHOD, Enquiry
 
 log = logging.getLogger(__name__)
@@ -64,7 +65,7 @@ def submit_enquiry(*, key, name, email, phone, message, language, newsletter):
     )
     consents = [new_consent(purpose=ENQUIRY, status=GIVEN, language=language, method=FORM_METHOD)]
     if newsletter:
-        # Only recorded: the confirmation mail comes with the first newsletter issue.
+        # Handed over to the newsletter below, which asks for confirmation by mail.
         consents.append(
             new_consent(purpose=NEWSLETTER, status=PENDING, language=language, method=FORM_METHOD)
         )
@@ -80,6 +81,15 @@ def submit_enquiry(*, key, name, email, phone, message, language, newsletter):
         for mail in mails:
             # The keys name the enquiry just inserted: no message can have them yet.
             queue_mail(new_key=True, **{k: _with_id(v, enquiry.id) for k, v in mail.items()})
+        if newsletter:
+            # The newsletter adds its subscription and confirmation mail to this transaction.
+            newsletter_requested.send(
+                current_app._get_current_object(),
+                email=email,
+                name=name,
+                language=language,
+                consent=consents[-1],
+            )
         db.session.commit()
     except IntegrityError:
         # The same key committed by a concurrent request between our check and our insert.

@@ -22,6 +22,7 @@ class BackgroundSender:
 
     Started lazily by the first request that queued mail, so a gunicorn master that preloads
     the app never owns it; a forked child notices the pid changed and starts its own.
+    It sends normal mail only: a campaign's bulk mail is the worker's, so that its pace holds.
     A pass connects before it claims anything. When the server cannot be reached, wake-ups
     only leave a note until a cool-down has passed (the retry backoff, at most the poll
     interval), then one pass takes everything due: while SMTP is down, enquiries do not fight
@@ -79,7 +80,9 @@ class BackgroundSender:
         # Nothing may escape the thread: errors are logged by type (ids only), mail stays queued.
         try:
             with self.app.app_context():
-                result = send_due(self.app.config, stop=lambda: self.hurry, connect_first=True)
+                result = send_due(
+                    self.app.config, stop=lambda: self.hurry, connect_first=True, bulk=False
+                )
             self.cool_down(result)
             if result.handled:
                 log.info(
@@ -113,7 +116,7 @@ class BackgroundSender:
             return cooling
         try:
             with self.app.app_context():
-                due_in = next_due_in(self.app.config)
+                due_in = next_due_in(self.app.config, bulk=False)
         except Exception as exc:  # noqa: BLE001
             log.error("outbox: background sender cannot read the queue: %s", type(exc).__name__)
             due_in = 0

@@ -13,6 +13,11 @@ SENDING = "sending"
 SENT = "sent"
 FAILED = "failed"  # gave up: a permanent refusal or too many attempts; kept until retried
 STATUSES = (PENDING, SENDING, SENT, FAILED)
+# The claim order: a lower priority goes first. Mail about one person's request (an enquiry,
+# a confirmation) is NORMAL; a campaign's mail is BULK, paced by OUTBOX_BULK_PER_SECOND and
+# sent only by the worker and `flask outbox send`, never by a web process's thread.
+NORMAL = 0
+BULK = 10
 
 
 class OutboxMessage(db.Model):
@@ -23,6 +28,8 @@ class OutboxMessage(db.Model):
         sa.CheckConstraint(f"status IN {STATUSES!r}", name="ck_outbox_message_status"),
         # The sender's claim query: due pending rows (and expired claims) in id order.
         sa.Index("ix_outbox_message_due", "status", "next_attempt_at"),
+        # The claim order: normal mail before bulk, then the oldest first.
+        sa.Index("ix_outbox_message_claim", "status", "priority", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -35,6 +42,13 @@ class OutboxMessage(db.Model):
     reply_to: Mapped[str | None] = mapped_column(sa.String(320))
     reply_to_name: Mapped[str | None] = mapped_column(sa.String(200))
     subject: Mapped[str] = mapped_column(sa.String(300))
+    # The From if not MAIL_DEFAULT_SENDER (news and offers have their own, NEWSLETTER_SENDER).
+    sender: Mapped[str | None] = mapped_column(sa.String(400))
+    priority: Mapped[int] = mapped_column(sa.SmallInteger, default=NORMAL, server_default="0")
+    # Further header lines as JSON {name: value or [items]}, written exactly as given (one
+    # item per line), so that no folding breaks a URL or a DKIM signature: List-Unsubscribe,
+    # List-Unsubscribe-Post, List-Id. Erased with the bodies once sent.
+    headers: Mapped[str | None] = mapped_column(sa.Text)
     body_text: Mapped[str | None] = mapped_column(sa.Text)
     body_html: Mapped[str | None] = mapped_column(sa.Text)
     # Fixed at creation, so a resend after a crash carries the same id and can be recognised.

@@ -10,8 +10,10 @@ import sqlalchemy as sa
 
 from ..clock import utcnow
 from ..extensions import db
-from .messages import build_email
-from .models import FAILED, PENDING, SENDING, SENT, OutboxMessage
+from .messages import compose
+from .models import BULK, FAILED, PENDING, SENDING, SENT, OutboxMessage
+from .pacing import Pace
+from .signing import load_signer
 from .transport import make_transport
 
 log = logging.getLogger(__name__)
@@ -32,7 +34,9 @@ class PassResult:
         return self.sent + self.deferred + self.failed
 
 
-def send_due(config, *, ignore_backoff=False, stop=None, connect_first=False) -> PassResult:
+def send_due(
+    config, *, ignore_backoff=False, stop=None, connect_first=False, bulk=True, on_batch=None
+) -> PassResult:
     """Deliver every message due now over one connection; call inside an app context.
 
     `ignore_backoff` also takes pending messages whose retry time has not come yet (the
@@ -40,28 +44,48 @@ def send_due(config, *, ignore_backoff=False, stop=None, connect_first=False) ->
     in hand and gives the rest of the batch back. `connect_first` (the background sender)
     claims nothing unless something is due and the server answers, so an unreachable server
     costs no database write and counts no attempt; the worker and `send` do count it.
+    Normal mail is claimed before bulk mail at every batch, so a message queued during a
+    campaign waits for one batch at most; `bulk=False` (the web processes' thread) leaves
+    bulk mail to the worker, whose pace (OUTBOX_BULK_PER_SECOND) then holds. `on_batch(result)`
+    is called after each batch (a progress bar).
     """
     result = PassResult()
-    if connect_first and next_due_in(config) != 0:
+    if connect_first and next_due_in(config, bulk=bulk) != 0:
         return result
     transport = make_transport(config)
-    after = 0  # each pass visits a row at most once, even if a failure makes it due again
+    signer = load_signer(config)
+    pace = Pace(float(config["OUTBOX_BULK_PER_SECOND"]))
+    # Each pass visits a row at most once, even if a failure makes it due again: one cursor
+    # per class, so normal mail queued meanwhile (a higher id than any bulk row) is still seen.
+    after = {False: 0, True: 0}
     try:
         if connect_first and not connect(transport, "due", result):
             return result
-        while not (stop and stop()) and (
-            rows := claim(config, after=after, ignore_backoff=ignore_backoff)
-        ):
-            after = rows[-1]["id"]
-            if not deliver_batch(config, transport, rows, result, stop):
+        while not (stop and stop()):
+            rows = claim(config, after=after[False], ignore_backoff=ignore_backoff)
+            is_bulk = not rows and bulk
+            if is_bulk:
+                rows = claim(config, after=after[True], ignore_backoff=ignore_backoff, bulk=True)
+            if not rows:
+                break
+            after[is_bulk] = rows[-1]["id"]
+            paced = pace if is_bulk else None
+            delivered = deliver_batch(config, transport, rows, result, stop, paced, signer)
+            if on_batch is not None:
+                on_batch(result)
+            if not delivered:
                 break
     finally:
         transport.close()
     return result
 
 
-def claim(config, *, after=0, ignore_backoff=False):
+def claim(config, *, after=0, ignore_backoff=False, bulk=False):
     """Mark up to a batch of due rows as ours in one statement and return them, oldest first.
+
+    `bulk` chooses the class: normal mail, or a campaign's (then at most a second's worth at
+    OUTBOX_BULK_PER_SECOND, so that the next claim, which looks for normal mail first, comes
+    soon).
 
     One UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED) … RETURNING: PostgreSQL skips
     rows another sender holds; SQLite takes its write lock for the statement as a whole, so
@@ -73,11 +97,15 @@ def claim(config, *, after=0, ignore_backoff=False):
     if not ignore_backoff:
         due = sa.and_(due, outbox.c.next_attempt_at <= now)
     due = sa.or_(due, sa.and_(outbox.c.status == SENDING, outbox.c.locked_until <= now))
+    due = sa.and_(due, outbox.c.priority >= BULK if bulk else outbox.c.priority < BULK)
+    size = int(config["OUTBOX_BATCH_SIZE"])
+    if bulk and (per_second := float(config["OUTBOX_BULK_PER_SECOND"])) > 0:
+        size = max(1, min(size, int(per_second)))
     batch = (
         sa.select(outbox.c.id)
         .where(due, outbox.c.id > after)
-        .order_by(outbox.c.id)
-        .limit(int(config["OUTBOX_BATCH_SIZE"]))
+        .order_by(outbox.c.priority, outbox.c.id)
+        .limit(size)
         .with_for_update(skip_locked=True)
     )
     claim_rows = (
@@ -110,17 +138,20 @@ def connect(transport, waiting, result):
     return True
 
 
-def deliver_batch(config, transport, rows, result, stop=None):
-    """Send claimed rows in order; False when the connection failed or the pass should stop."""
+def deliver_batch(config, transport, rows, result, stop=None, pace=None, signer=None):
+    """Send claimed rows in order; False when the connection failed or the pass should stop.
+
+    `pace` (bulk mail) spaces the messages out; `signer` adds a DKIM signature to each.
+    """
     if not connect(transport, len(rows), result):
         defer(config, rows, result.unreachable, result)
         return False
     for index, row in enumerate(rows):
-        if stop and stop():
+        if (stop and stop()) or (pace is not None and not pace.wait(stop)):
             release(rows[index:])
             return False
         try:
-            msg = build_email(row, config["MAIL_DEFAULT_SENDER"])
+            msg = compose(row, config["MAIL_DEFAULT_SENDER"], signer)
         except Exception as exc:  # noqa: BLE001 - one unbuildable message must not stop the rest
             record_failure(config, row, type(exc).__name__, permanent=True, result=result)
             continue
@@ -196,6 +227,7 @@ def record_sent(row, where):
                 last_error=None,
                 body_text=None,
                 body_html=None,
+                headers=None,
                 reply_to=None,
                 reply_to_name=None,
             )
@@ -247,14 +279,20 @@ def backoff_seconds(config, attempts):
     return min(cap, base * 2 ** max(attempts - 1, 0)) * random.uniform(0.5, 1.0)
 
 
-def next_due_in(config):
-    """Seconds until the next pending message is due (0 if one is due), or None if none waits."""
+def next_due_in(config, *, bulk=True):
+    """Seconds until the next pending message is due (0 if one is due), or None if none waits.
+
+    `bulk=False` looks at normal mail only (the web processes' thread sends no bulk mail).
+    """
+    normal = outbox.c.priority < BULK if not bulk else sa.true()
     with db.engine.connect() as conn:
         soonest = conn.execute(
-            sa.select(sa.func.min(outbox.c.next_attempt_at)).where(outbox.c.status == PENDING)
+            sa.select(sa.func.min(outbox.c.next_attempt_at)).where(
+                outbox.c.status == PENDING, normal
+            )
         ).scalar()
         claimed = conn.execute(
-            sa.select(sa.func.min(outbox.c.locked_until)).where(outbox.c.status == SENDING)
+            sa.select(sa.func.min(outbox.c.locked_until)).where(outbox.c.status == SENDING, normal)
         ).scalar()
     times = [t for t in (soonest, claimed) if t is not None]
     if not times:

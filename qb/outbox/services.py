@@ -1,17 +1,19 @@
 """The outbox API: render and queue mail with the caller's rows, ask for delivery, inspect."""
 
+import json
 import logging
 
 import sqlalchemy as sa
 from flask import current_app, render_template
 from flask_babel import force_locale
+from sqlalchemy.dialects import postgresql, sqlite
 
 from ..clock import utcnow
 from ..extensions import db
 from ..i18n import localized_path
 from . import background
 from .messages import clean_body, clean_header, make_message_id
-from .models import FAILED, PENDING, SENDING, STATUSES, OutboxMessage
+from .models import FAILED, NORMAL, PENDING, SENDING, STATUSES, OutboxMessage
 
 log = logging.getLogger(__name__)
 POLICY_PATH = "/politika"  # the personal data policy, linked from every mail's footer
@@ -51,6 +53,9 @@ def queue_mail(
     reply_to_name: str | None = None,
     ref: str | None = None,
     new_key: bool = False,
+    sender: str | None = None,
+    priority: int = NORMAL,
+    headers: dict | None = None,
 ) -> OutboxMessage:
     """Add one message to db.session without committing; the caller commits it with its own rows.
 
@@ -60,6 +65,8 @@ def queue_mail(
     `new_key=True` says the key names a row created in this very transaction, so no message
     can have it yet: the lookup is skipped (it would run while SQLite's write lock is held).
     Header values are cleaned of line breaks and control characters here, before storing.
+    `sender` replaces MAIL_DEFAULT_SENDER as the From; `priority` BULK marks campaign mail;
+    `headers` are further header lines (qb.outbox.messages.extra_header_lines).
     """
     if not new_key:
         for obj in db.session.new:
@@ -68,25 +75,67 @@ def queue_mail(
         existing = db.session.scalar(sa.select(OutboxMessage).filter_by(idempotency_key=key))
         if existing is not None:
             return existing
-    message = OutboxMessage(
-        kind=clean_header(kind, 40),
-        idempotency_key=key,
-        ref=ref,
-        recipient=clean_header(to, 320),
-        recipient_name=clean_header(to_name),
-        reply_to=clean_header(reply_to, 320),
-        reply_to_name=clean_header(reply_to_name),
-        subject=clean_header(subject, 300),
-        body_text=clean_body(text),
-        body_html=clean_body(html),
-        message_id=make_message_id(current_app.config["SITE_URL"]),
-        status=PENDING,
-        attempts=0,
-        next_attempt_at=utcnow(),
-        created_at=utcnow(),
-    )
+    message = OutboxMessage(**_row(**locals()))
     db.session.add(message)
     return message
+
+
+def _row(
+    *,
+    kind,
+    key,
+    to,
+    subject,
+    text,
+    html,
+    to_name=None,
+    reply_to=None,
+    reply_to_name=None,
+    ref=None,
+    sender=None,
+    priority=NORMAL,
+    headers=None,
+    **_ignored,
+):
+    """The column values of a new message, its header values cleaned."""
+    now = utcnow()
+    return {
+        "kind": clean_header(kind, 40),
+        "idempotency_key": key,
+        "ref": ref,
+        "recipient": clean_header(to, 320),
+        "recipient_name": clean_header(to_name),
+        "reply_to": clean_header(reply_to, 320),
+        "reply_to_name": clean_header(reply_to_name),
+        "subject": clean_header(subject, 300),
+        "sender": clean_header(sender, 400),
+        "priority": priority,
+        "headers": json.dumps(headers) if headers else None,
+        "body_text": clean_body(text),
+        "body_html": clean_body(html),
+        "message_id": make_message_id(current_app.config["SITE_URL"]),
+        "status": PENDING,
+        "attempts": 0,
+        "next_attempt_at": now,
+        "created_at": now,
+    }
+
+
+def queue_many(messages) -> int:
+    """Add many messages (each the keyword arguments of queue_mail) in one statement, skipping
+    every key already queued; the number added. The caller commits.
+
+    For campaigns: queueing again after an interruption adds only what is missing, and two
+    runs at once cannot queue one key twice (the UNIQUE key decides, not a lookup).
+    """
+    rows = [_row(**message) for message in messages]
+    if not rows:
+        return 0
+    dialect = db.session.get_bind().dialect.name
+    insert = (postgresql if dialect == "postgresql" else sqlite).insert(OutboxMessage)
+    statement = insert.on_conflict_do_nothing(index_elements=["idempotency_key"])
+    added = db.session.execute(statement.returning(OutboxMessage.id), rows)
+    return len(added.all())
 
 
 def request_delivery() -> None:
@@ -101,11 +150,12 @@ def request_delivery() -> None:
         log.error("outbox: could not wake the background sender: %s", type(exc).__name__)
 
 
-def status_counts() -> dict[str, int]:
-    """How many messages are in each state."""
-    rows = db.session.execute(
-        sa.select(OutboxMessage.status, sa.func.count()).group_by(OutboxMessage.status)
-    )
+def status_counts(key_prefix=None) -> dict[str, int]:
+    """How many messages are in each state (only those whose key starts with `key_prefix`)."""
+    query = sa.select(OutboxMessage.status, sa.func.count()).group_by(OutboxMessage.status)
+    if key_prefix is not None:
+        query = query.where(OutboxMessage.idempotency_key.startswith(key_prefix, autoescape=True))
+    rows = db.session.execute(query)
     counts = dict.fromkeys(STATUSES, 0)
     counts.update(dict(rows.all()))
     return counts

@@ -50,9 +50,14 @@ class SmtpTransport:
             raise
         self.smtp = smtp
 
-    def send(self, msg, row):
-        """Hand one message to the server for its single recipient."""
-        self.smtp.send_message(msg, to_addrs=[msg["To"].addresses[0].addr_spec])
+    def send(self, out, row):
+        """Hand one message (an Outgoing: envelope and bytes) to the server."""
+        options = ["SMTPUTF8", "BODY=8BITMIME"] if out.international else []
+        self.smtp.ehlo_or_helo_if_needed()
+        if options and not self.smtp.has_extn("smtputf8"):
+            raise smtplib.SMTPNotSupportedError("the server does not support SMTPUTF8")
+        # The bytes as built (and signed): sendmail sends them without re-encoding anything.
+        self.smtp.sendmail(out.mail_from, [out.recipient], out.data, mail_options=options)
         return None
 
     def close(self):
@@ -79,12 +84,12 @@ class EmlTransport:
     def open(self):
         self.directory.mkdir(parents=True, exist_ok=True)
 
-    def send(self, msg, row):
+    def send(self, out, row):
         """Write the message (atomically, so a reader never sees half) and return its path."""
         self.open()
         path = self.directory / f"{row['created_at']:%Y%m%d-%H%M%S}-{row['id']}.eml"
         partial = path.with_suffix(".eml.part")
-        partial.write_bytes(msg.as_bytes())
+        partial.write_bytes(out.data)
         partial.replace(path)
         return path
 
