@@ -13,6 +13,11 @@ def utcnow():
     return datetime.now(UTC).replace(tzinfo=None)
 
 
+def kazakhstan_today():
+    """Today's date in Kazakhstan (offers end at the end of their last day there)."""
+    return in_kazakhstan(utcnow()).date()
+
+
 def in_kazakhstan(moment):
     """A stored (naive UTC) or aware time as Kazakhstan's local time."""
     if moment.tzinfo is None:

@@ -24,6 +24,10 @@ from .i18n import localized_path
 
 CONTENT_DIR = ROOT / "templates" / "content"
 REVISION_FILE = CONTENT_DIR / "politika.toml"
+# The fixed pages every language has (templates/content/<lang>/<name>.md), and the folder
+# of the offers (templates/content/<lang>/offers/<slug>.md).
+PAGES = ("home", "about", "services", "offers", "contact", "cookies")
+OFFERS = "offers"
 
 
 @dataclass(frozen=True)

@@ -51,6 +51,19 @@ def render_with_holes(name, render, **values):
     return app.response_class(body, content_type=_HTML)
 
 
+def forget_pages(app, stale):
+    """Drop the cached pages whose variants `stale(variants)` says are out of date.
+
+    For variants that change with time (the day offers are listed for): without this, a
+    process that runs for months would keep every day's copies.
+    """
+    for cache_name in ("qb_page_cache", "qb_hole_cache"):
+        cache = app.extensions.get(cache_name, {})
+        for key in tuple(cache):
+            if stale(key):
+                cache.pop(key, None)
+
+
 def _rendered_once(app, cache_name, key, render):
     """`render()` with the nonce placeholder, cached per key, path and page variant."""
     cache = app.extensions.setdefault(cache_name, {})

@@ -1,11 +1,14 @@
 """Views of the public pages; each is rendered once per language and path, then reused."""
 
-from flask import Blueprint, Response, abort, current_app, render_template, url_for
+from functools import wraps
+
+from flask import Blueprint, Response, abort, current_app, g, render_template, url_for
 from flask_babel import lazy_gettext as _l
 
+from ..clock import kazakhstan_today
 from ..content import get_page
 from ..i18n import LANGUAGES, current_language, localized_route
-from ..rendering import cached_page
+from ..rendering import cached_page, forget_pages
 from . import services
 
 bp = Blueprint("pages", __name__)
@@ -32,17 +35,46 @@ def offer_kind(kind):
     return OFFER_KINDS.get(kind, OFFER_KINDS["service"])
 
 
+DAY_VARIANT = "day:"
+
+
+def dated(view):
+    """A page listing offers changes with the date: cache it per day of Kazakhstan time.
+
+    The day goes into the page variant (the cache key) and into `g.today` for the view;
+    copies of days gone by are dropped when a new day starts.
+    """
+
+    @wraps(view)
+    def wrapper(**kwargs):
+        g.today = today = kazakhstan_today()
+        variant = DAY_VARIANT + today.isoformat()
+        g.page_variant = (*g.get("page_variant", ()), variant)
+        app = current_app._get_current_object()
+        if app.extensions.get("qb_offers_day") != variant:
+            app.extensions["qb_offers_day"] = variant
+            forget_pages(app, lambda key: any(_stale(part, variant) for part in key))
+        return view(**kwargs)
+
+    return wrapper
+
+
+def _stale(part, variant):
+    return isinstance(part, str) and part.startswith(DAY_VARIANT) and part != variant
+
+
 def _text_page(name):
     return render_template("pages/page.html", page=get_page(current_language(), name))
 
 
 @localized_route(bp, "/")
+@dated
 @cached_page
 def home():
     """The welcome text and the current offers."""
     lang = current_language()
     return render_template(
-        "pages/home.html", page=get_page(lang, "home"), offers=services.list_offers(lang)
+        "pages/home.html", page=get_page(lang, "home"), offers=services.list_offers(lang, g.today)
     )
 
 
@@ -61,6 +93,7 @@ def services_page():
 
 
 @localized_route(bp, "/offers")
+@dated
 @cached_page
 def offers():
     """All current offers."""
@@ -68,18 +101,20 @@ def offers():
     return render_template(
         "pages/offers.html",
         page=get_page(lang, "offers"),
-        offers=services.list_offers(lang),
+        offers=services.list_offers(lang, g.today),
     )
 
 
 @localized_route(bp, "/offers/<slug>")
+@dated
 @cached_page
 def offer(slug):
-    """One offer."""
+    """One offer; once its last day has passed, the page says that it has ended."""
     item = services.get_offer(current_language(), slug)
     if item is None:
         abort(404)
-    return render_template("pages/offer.html", page=item)
+    ended = services.has_ended(item, g.today)
+    return render_template("pages/offer.html", page=item, ended=ended)
 
 
 @bp.get("/robots.txt")
@@ -92,10 +127,11 @@ def robots():
 
 @bp.get("/sitemap.xml")
 def sitemap():
-    """Every page in every language, with its alternates."""
+    """Every page in every language, with its alternates; offers that have ended are left out."""
     site = current_app.config["SITE_URL"].rstrip("/")
     pages = [(endpoint, {}) for endpoint in SITEMAP_ENDPOINTS]
-    pages += [("pages.offer", {"slug": slug}) for slug in services.offer_slugs()]
+    offers = services.offer_slugs(kazakhstan_today())
+    pages += [("pages.offer", {"slug": slug}) for slug in offers]
     urls = [
         {lang: site + url_for(endpoint, lang=lang, **args) for lang in LANGUAGES}
         for endpoint, args in pages
