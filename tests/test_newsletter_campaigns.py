@@ -117,7 +117,6 @@ def test_a_campaign_reaches_every_confirmed_subscriber_once_in_their_language(si
     # Sending again queues and mails nobody twice.
     again = run(app, "send", CAMPAIGN, "--yes")
     assert "queued 0 new copies" in again.output
-    time.sleep(0)  # nothing to wait for: the command returned after its passes
     assert len(campaign_mail(sink.messages)) == 300
 
 
@@ -291,3 +290,30 @@ def test_a_campaign_on_postgresql(make_app, smtp_server, postgres_uri):
     assert sorted(m.rcpt_tos[0] for m in received) == sorted(audience)
     assert "queued 0 new copies" in run(app, "send", CAMPAIGN, "--yes").output
     assert all(parseaddr(m.message["From"])[1] for m in received)
+
+
+def test_the_campaign_pace_holds(make_app, smtp_server):
+    app = make_app(**SETTINGS, **smtp_server.settings(), OUTBOX_BULK_PER_SECOND=20, tables=True)
+    people(app, 30)
+    deliver(app)  # normal mail is never paced
+    smtp_server.wait_for(30)
+    started = time.monotonic()
+    result = run(app, "send", CAMPAIGN, "--yes")
+    elapsed = time.monotonic() - started
+    assert "queued: 0  sent: 30  failed: 0" in result.output
+    assert elapsed >= 29 / 20  # 30 messages at most 20 a second: the first, then 29 gaps
+
+
+def test_a_web_process_sends_normal_mail_but_leaves_campaigns_to_the_worker(make_app, smtp_server):
+    from qb.outbox import background
+
+    app = make_app(**SETTINGS, **smtp_server.settings(), OUTBOX_BACKGROUND=True, tables=True)
+    people(app, 3)  # their confirmation requests go out from the web process's thread
+    smtp_server.wait_for(3)
+    assert run(app, "send", CAMPAIGN, "--yes", "--queue-only").exit_code == 0
+    new_subscriber(app, "late@example.kz", "en", confirm=False)  # wakes the thread again
+    [*_, late] = smtp_server.wait_for(4)
+    assert late.rcpt_tos == ["late@example.kz"]
+    background.stop(app, timeout=30)  # the thread's pass is over
+    assert campaign_mail(smtp_server.messages) == []
+    assert "queued: 3  sent: 0" in run(app, "status", CAMPAIGN).output

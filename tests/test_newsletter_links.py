@@ -176,3 +176,24 @@ def test_every_campaign_link_in_a_mail_is_the_subscribers_own(app):
     assert "own@example.kz" not in url
     token = url.rsplit("/", 1)[1]
     assert len(token.split(".", 1)[1]) >= 43  # a full SHA-256 MAC: 256 bits
+
+
+def test_subscribe_confirm_and_one_click_on_postgresql(make_app, postgres_uri):
+    from .newsletter_helpers import subscribe
+
+    app = make_app(**SETTINGS, SQLALCHEMY_DATABASE_URI=postgres_uri)
+    client = app.test_client()
+    assert subscribe(client, "/ru/newsletter", email="pg@example.kz").status_code == 303
+    assert subscribe(client, "/ru/newsletter", email="PG+1@example.kz").status_code == 303
+    [subscriber] = subscribers(app)
+    path = path_of(queued_link(app, subscriber.id))
+    assert client.post(path).status_code == 200
+    assert subscribers(app)[0].status == "confirmed"
+    campaign_copy(app, subscriber.id)
+    one_click = one_click_path(app, subscriber.id, "ru")
+    posted = app.test_client(use_cookies=False).post(
+        one_click, data={"List-Unsubscribe": "One-Click"}
+    )
+    assert posted.status_code == 200 and "Вы отписались" in posted.text
+    assert subscribers(app) == [] and outbox_rows(app) == []
+    assert {c.destroyed_reason for c in newsletter_consents(app)} == {WITHDRAWN}

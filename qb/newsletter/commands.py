@@ -91,7 +91,7 @@ def _deliver(campaign, stopping):
             now = status_counts(prefix)
             done = now["sent"] + now["failed"]
             rate = (done - first) / max(time.monotonic() - start, 1e-3)
-            bar.update(done - bar.pos, f"{rate:.0f}/s")
+            bar.update(max(done - bar.pos, 0), f"{rate:.0f}/s")
 
         while not stopping.is_set():
             if not send_due(current_app.config, stop=stopping.is_set, on_batch=on_batch).handled:
