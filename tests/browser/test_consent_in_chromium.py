@@ -125,7 +125,9 @@ def test_without_javascript_the_banner_works_and_nothing_is_loaded(browser, anal
         with page.expect_navigation():
             page.get_by_role("button", name="Настройки", exact=True).click()
         assert page.url == analytics_server + "/ru/cookies#consent-settings"
-        page.locator("main form.consent-panel").get_by_label("Разрешить сервис Яндекс Метрика").check()
+        page.locator("main form.consent-panel").get_by_label(
+            "Разрешить сервис Яндекс Метрика"
+        ).check()
         with page.expect_navigation():
             page.get_by_role("button", name="Сохранить мой выбор").click()
         assert page.get_by_text("Яндекс Метрика: разрешено").is_visible()
