@@ -1,10 +1,13 @@
-"""Command-line tools: `flask --app qb translate …` for the message catalogues."""
+"""Command-line tools: `flask --app qb translate …` for the message catalogues and
+`flask --app qb content check` for everything a maintainer edits."""
 
 import click
 from babel.messages.frontend import CommandLineInterface
 from flask.cli import AppGroup
 
+from . import catalogue_check
 from .config import ROOT
+from .content_check import ContentCheck
 from .i18n import LANGUAGES
 
 TRANSLATIONS = ROOT / "translations"
@@ -80,6 +83,33 @@ def init_command(lang):
     pybabel("init", "-i", POT_FILE, "-d", TRANSLATIONS, "-l", lang)
 
 
+content = AppGroup("content", help="Commands for the content files maintainers edit.")
+
+
+@content.command("check")
+def check_command():
+    """Say what is wrong in the content, interface texts and templates, before publishing.
+
+    Exit status 1 when anything is wrong, so a deployment can stop on it.
+    """
+    check = ContentCheck()
+    problems = check.run()
+    problems += catalogue_check.check_catalogues(ROOT, TRANSLATIONS, BABEL_CFG, SKIPPED_DIRS)
+    problems += catalogue_check.check_templates(ROOT)
+    for problem in sorted(problems):
+        click.echo(str(problem))
+    if problems:
+        many = "problem" if len(problems) == 1 else "problems"
+        click.echo(f"\n{len(problems)} {many}: fix them, then run this check again.")
+        raise SystemExit(1)
+    offers = len(check.offers.get(LANGUAGES[0], {}))
+    click.echo(
+        f"All in order: every page, {offers} offers and the policy in {', '.join(LANGUAGES)}; "
+        "the interface texts and the templates."
+    )
+
+
 def init_app(app):
     """Register the command groups."""
     app.cli.add_command(translate)
+    app.cli.add_command(content)
