@@ -7,9 +7,16 @@ from qb.i18n import LANGUAGES
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "templates" / "content"
 OFFER_SLUGS = sorted(p.stem for p in (CONTENT / "kk" / "offers").glob("*.md"))
-PAGES = ["/", "/about", "/services", "/offers", "/contact", "/politika", "/cookies"] + [
-    f"/offers/{slug}" for slug in OFFER_SLUGS
-]
+PAGES = [
+    "/",
+    "/about",
+    "/services",
+    "/offers",
+    "/contact",
+    "/politika",
+    "/cookies",
+    "/newsletter",
+] + [f"/offers/{slug}" for slug in OFFER_SLUGS]
 
 
 def localized(path, lang):
@@ -17,6 +24,8 @@ def localized(path, lang):
     return path if lang == "kk" else f"/{lang}{path}"
 
 
+# Pages with a form set the session cookie that carries its CSRF token, and only they.
+FORM_PAGES = ("/contact", "/newsletter")
 ALL_PAGES = [localized(path, lang) for lang in LANGUAGES for path in PAGES]
 
 # The file name of the SQLite database each test app gets in its tmp_path.

@@ -12,7 +12,7 @@ from .consent_helpers import (
     has_banner,
     third_party_hosts,
 )
-from .site import ALL_PAGES, ANALYTICS_SETTINGS
+from .site import ALL_PAGES, ANALYTICS_SETTINGS, FORM_PAGES
 
 YM_HOSTS = {
     "script-src": {"https://mc.yandex.ru", "https://yastatic.net"},
@@ -41,7 +41,7 @@ def set_cookie_names(response):
 
 def allowed_cookies(path):
     """Strictly necessary cookies a page may set before any choice: the contact form's session."""
-    return {"__Host-session"} if path.endswith("/contact") else set()
+    return {"__Host-session"} if path.endswith(FORM_PAGES) else set()
 
 
 @pytest.mark.parametrize("lang_prefix", ["", "/ru", "/en"])

@@ -21,6 +21,7 @@ SITEMAP_ENDPOINTS = (
     "contact.page",
     "policy.politika",
     "cookies.page",
+    "newsletter.page",
 )
 OFFER_KINDS = {
     "product": _l("New product"),

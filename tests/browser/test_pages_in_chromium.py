@@ -6,7 +6,7 @@ import pytest
 
 from qb.i18n import LANGUAGES, split_language
 from tests.browser.conftest import Tab
-from tests.site import ALL_PAGES, localized
+from tests.site import ALL_PAGES, FORM_PAGES, localized
 
 pytestmark = pytest.mark.browser
 
@@ -158,12 +158,13 @@ def test_every_tab_stop_shows_a_focus_outline(page, live_server):
 
 
 def test_no_page_stores_anything_in_the_browser(page, live_server):
-    """No page stores anything in the browser, except the contact page's session cookie.
+    """No page stores anything in the browser, except the form pages' session cookie.
 
-    The contact form's CSRF token lives in the session, so /contact (and only it) sets the
-    session cookie: for this browser session only, invisible to scripts, never sent cross-site.
+    A form's CSRF token lives in the session, so /contact and /newsletter (and only they) set
+    the session cookie: for this browser session only, invisible to scripts, never sent
+    cross-site.
     """
-    contact_pages = [path for path in ALL_PAGES if path.endswith("/contact")]
+    contact_pages = [path for path in ALL_PAGES if path.endswith(FORM_PAGES)]
     for path in ALL_PAGES:
         if path not in contact_pages:
             page.goto(live_server + path)
