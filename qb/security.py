@@ -9,7 +9,7 @@ from typing import NamedTuple
 
 from flask import g, request
 
-from .logs import REQUEST_ID_HEADER, request_id
+from .logs import REQUEST_ID_HEADER, REQUEST_ID_KEY, request_id
 
 NONCE_KEY = "qb.csp_nonce"
 # Where a feature leaves the hosts this one response may add to its policy (see CspSources).
@@ -96,8 +96,11 @@ class SecurityHeaders:
             sources = environ.get(CSP_SOURCES_KEY, NO_SOURCES)
             headers.append(("Content-Security-Policy", content_security_policy(nonce, sources)))
             headers.extend(STATIC_HEADERS)
-            # Made here unless something logged during the request and made it already.
-            headers.append((REQUEST_ID_HEADER, request_id(environ)))
+            # Only where it helps to match our log lines: the request logged something
+            # (which made the id), or a proxy sent one along. A plain page view carries none:
+            # each header costs the server time on every response.
+            if REQUEST_ID_KEY in environ or "HTTP_X_REQUEST_ID" in environ:
+                headers.append((REQUEST_ID_HEADER, request_id(environ)))
             if secure:
                 headers.append(self.hsts)
             html = _is_html(headers)

@@ -206,9 +206,13 @@ def test_a_traceback_stays_inside_its_json_line(make_app, logs):
     assert "ValueError: broken" in json.loads(line)["traceback"]
 
 
-def test_every_response_carries_its_own_request_id(client):
-    ids = {client.get(path).headers["X-Request-ID"] for path in ["/", "/", "/nowhere"]}
+def test_every_response_that_logged_carries_its_own_request_id(client, logs):
+    ids = {client.post("/_test/form").headers["X-Request-ID"] for _ in range(3)}
     assert len(ids) == 3 and all(SAFE_REQUEST_ID.fullmatch(rid) for rid in ids)
+    written = logs.stderr()
+    assert all(f"[{rid}] csrf-failed" in written for rid in ids)
+    # A page view that logged nothing, with no id from a proxy, spends no header on it.
+    assert "X-Request-ID" not in client.get("/").headers
 
 
 @pytest.mark.parametrize("given", ["edge-7f3a.proxy_01", "a" * 64])

@@ -1,11 +1,13 @@
 """Views of the public pages; each is rendered once per language and path, then reused."""
 
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
 from functools import wraps
 
 from flask import Blueprint, Response, abort, current_app, g, render_template, url_for
 from flask_babel import lazy_gettext as _l
 
-from ..clock import kazakhstan_today
+from .. import clock
 from ..content import get_page
 from ..i18n import LANGUAGES, current_language, localized_route
 from ..rendering import cached_page, forget_pages
@@ -39,6 +41,16 @@ def offer_kind(kind):
 DAY_VARIANT = "day:"
 
 
+@dataclass(frozen=True)
+class _Day:
+    """One day of Kazakhstan time, with its bounds in stored (naive UTC) time."""
+
+    date: date
+    variant: str
+    starts: datetime
+    ends: datetime
+
+
 def dated(view):
     """A page listing offers changes with the date: cache it per day of Kazakhstan time.
 
@@ -48,16 +60,30 @@ def dated(view):
 
     @wraps(view)
     def wrapper(**kwargs):
-        g.today = today = kazakhstan_today()
-        variant = DAY_VARIANT + today.isoformat()
-        g.page_variant = (*g.get("page_variant", ()), variant)
-        app = current_app._get_current_object()
-        if app.extensions.get("qb_offers_day") != variant:
-            app.extensions["qb_offers_day"] = variant
-            forget_pages(app, lambda key: any(_stale(part, variant) for part in key))
+        day = _current_day(current_app._get_current_object())
+        request_globals = g._get_current_object()  # every page view: one proxy lookup
+        request_globals.today = day.date
+        request_globals.page_variant = (*request_globals.get("page_variant", ()), day.variant)
         return view(**kwargs)
 
     return wrapper
+
+
+def _current_day(app):
+    """Today in Kazakhstan; worked out again only once the day's bounds are passed."""
+    now = clock.utcnow()
+    day = app.extensions.get("qb_offers_day")
+    if day is None or not day.starts <= now < day.ends:
+        today = clock.in_kazakhstan(now).date()
+        day = _Day(today, DAY_VARIANT + today.isoformat(), _midnight(today), _midnight(today, 1))
+        app.extensions["qb_offers_day"] = day
+        forget_pages(app, lambda key: any(_stale(part, day.variant) for part in key))
+    return day
+
+
+def _midnight(day, days_later=0):
+    local = datetime.combine(day + timedelta(days=days_later), time(), clock.KAZAKHSTAN_TIME)
+    return local.astimezone(UTC).replace(tzinfo=None)
 
 
 def _stale(part, variant):
@@ -131,7 +157,7 @@ def sitemap():
     """Every page in every language, with its alternates; offers that have ended are left out."""
     site = current_app.config["SITE_URL"].rstrip("/")
     pages = [(endpoint, {}) for endpoint in SITEMAP_ENDPOINTS]
-    offers = services.offer_slugs(kazakhstan_today())
+    offers = services.offer_slugs(clock.kazakhstan_today())
     pages += [("pages.offer", {"slug": slug}) for slug in offers]
     urls = [
         {lang: site + url_for(endpoint, lang=lang, **args) for lang in LANGUAGES}
