@@ -37,25 +37,54 @@ CHROMIUM_ARGS = [
 
 
 @contextmanager
-def serving(tmp_path, host=HOST, **settings):
-    """Serve the site with `settings` and its tables at http://<host>:<port> from a thread."""
+def serving_app(tmp_path, host=HOST, **settings):
+    """(base URL, app): the site with `settings` and its tables, served from a thread."""
     # The port is known only once the socket is bound, and SITE_URL must name it, so the
     # server starts without an app and gets one before it serves anything.
     server = make_server(HOST, 0, None, threaded=True)
     base_url = f"http://{host}:{server.port}"
     if host != HOST:
         settings["TRUSTED_HOSTS"] = [host]
-    server.app = create_app(test_settings(tmp_path, SITE_URL=base_url, **settings))
-    with server.app.app_context():
+    app = create_app(test_settings(tmp_path, SITE_URL=base_url, **settings))
+    server.app = closing_every_response(app)
+    with app.app_context():
         db.create_all()
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield base_url
+        yield base_url, app
     finally:
         server.shutdown()
         server.server_close()
         thread.join()
+        with app.app_context():
+            db.engine.dispose()
+
+
+def closing_every_response(app):
+    """The app, with each response read whole and closed before werkzeug sends it.
+
+    Werkzeug's development server skips closing a response (an open static file) when the
+    browser drops the connection first, as a page that navigates on does; the file would then
+    be reported unclosed in whichever test runs next.
+    """
+
+    def wsgi(environ, start_response):
+        iterable = app(environ, start_response)
+        try:
+            return [b"".join(iterable)]
+        finally:
+            if hasattr(iterable, "close"):
+                iterable.close()
+
+    return wsgi
+
+
+@contextmanager
+def serving(tmp_path, host=HOST, **settings):
+    """Serve the site with `settings` and its tables at http://<host>:<port> from a thread."""
+    with serving_app(tmp_path, host, **settings) as (base_url, _app):
+        yield base_url
 
 
 @pytest.fixture(scope="session")

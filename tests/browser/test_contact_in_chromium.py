@@ -1,16 +1,11 @@
 """The contact form in real Chromium, JavaScript on and off: an error round trip, then success."""
 
-import threading
-
 import pytest
 import sqlalchemy as sa
-from werkzeug.serving import make_server
 
-from qb import create_app
 from qb.contact.models import Enquiry
 from qb.extensions import db
-from tests.browser.conftest import HOST
-from tests.site import test_settings
+from tests.browser.conftest import serving_app
 
 pytestmark = pytest.mark.browser
 
@@ -20,26 +15,13 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 @pytest.fixture(scope="module")
 def contact_server(tmp_path_factory):
     """(base URL, app) of the site with its tables, served by werkzeug in a thread."""
-    server = make_server(HOST, 0, None, threaded=True)
-    base_url = f"http://{HOST}:{server.port}"
-    settings = test_settings(
+    with serving_app(
         tmp_path_factory.mktemp("contact"),
-        SITE_URL=base_url,
         # A person types slower than Playwright; the limits have their own tests.
         CONTACT_MIN_FILL_SECONDS=0,
         CONTACT_RATE_LIMIT="1000 per minute",
-    )
-    server.app = create_app(settings)
-    with server.app.app_context():
-        db.create_all()
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield base_url, server.app
-    server.shutdown()
-    server.server_close()
-    thread.join()
-    with server.app.app_context():
-        db.engine.dispose()
+    ) as served:
+        yield served
 
 
 def stored(app, email):

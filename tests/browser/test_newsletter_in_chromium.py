@@ -2,20 +2,16 @@
 from the mail, unsubscribe with the page's button; the one-click POST as a mail client sends
 it; the form with its errors passes axe."""
 
-import threading
 import urllib.request
 
 import pytest
 import sqlalchemy as sa
-from werkzeug.serving import make_server
 
-from qb import create_app
 from qb.extensions import db
 from qb.newsletter.mails import unsubscribe_url
 from qb.newsletter.models import Subscriber
-from tests.browser.conftest import HOST
+from tests.browser.conftest import serving_app
 from tests.newsletter_helpers import queued_link
-from tests.site import test_settings
 
 pytestmark = pytest.mark.browser
 
@@ -25,25 +21,12 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 @pytest.fixture(scope="module")
 def newsletter_server(tmp_path_factory):
     """(base URL, app) of the site with its tables, served by werkzeug in a thread."""
-    server = make_server(HOST, 0, None, threaded=True)
-    base_url = f"http://{HOST}:{server.port}"
-    settings = test_settings(
+    with serving_app(
         tmp_path_factory.mktemp("newsletter"),
-        SITE_URL=base_url,
         NEWSLETTER_MIN_FILL_SECONDS=0,  # a person types slower than Playwright
         NEWSLETTER_RATE_LIMIT="1000 per minute",
-    )
-    server.app = create_app(settings)
-    with server.app.app_context():
-        db.create_all()
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield base_url, server.app
-    server.shutdown()
-    server.server_close()
-    thread.join()
-    with server.app.app_context():
-        db.engine.dispose()
+    ) as served:
+        yield served
 
 
 def subscriber(app, email):
