@@ -1,93 +1,27 @@
 """The enquiry form: the shape of each field, cleaned and checked; deciding is the service's job."""
 
-import re
-import time
-import unicodedata
-
 import phonenumbers
-from email_validator import EmailNotValidError, validate_email
-from flask import current_app
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from flask_wtf.csrf import CSRFError
-from itsdangerous import BadSignature, TimestampSigner
-from wtforms import Field, HiddenField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
+from wtforms import StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from ..extensions import csrf
-from ..logs import security_event
+from ..webforms import (
+    EMAIL_MAX,
+    NAME_MAX,
+    ScreenedForm,
+    TickBox,
+    clean_line,
+    clean_text,
+    email_address,
+    person_name,
+    ticked,
+)
 
-NAME_MAX = 100
-EMAIL_MAX = 254
 PHONE_INPUT_MAX = 32
 MESSAGE_MAX = 5000
-CHECKED = "yes"  # the only value a ticked consent box sends
 PHONE_REGION = "KZ"
 PHONE_EXAMPLE = "+7 701 123 45 67"
-APOSTROPHES = "'’ʼ"
 TOKEN_SALT = "qb.contact.form-token"
-_SPACES = re.compile(r"\s+")
-# Categories removed from every field: controls, invisible formatting (bidi overrides, zero
-# width), line and paragraph separators, private use and lone surrogates.
-_STRIPPED = {"Cc", "Cf", "Zl", "Zp", "Co", "Cs"}
-_MESSAGE_KEPT = {"\n", "\t", "\u200d"}  # line breaks, tabs and the emoji joiner
-
-# Problems with a form as a whole (not one field), each shown above the form.
-EXPIRED = _l("This form has expired. Please check what you wrote and send it again.")
-TOO_FAST = _l("That was very quick. Please check what you wrote and send it again.")
-BOT = object()  # the honeypot was filled in: the bot is told nothing
-
-
-def clean_line(value):
-    """One line of text: NFC, no invisible or control characters, single spaces, trimmed."""
-    if value is None:
-        return value
-    value = unicodedata.normalize("NFC", value)
-    value = "".join(" " if c.isspace() else c for c in value if not _stripped(c) or c.isspace())
-    return _SPACES.sub(" ", value).strip()
-
-
-def clean_text(value):
-    """Several lines of text: NFC, newlines kept (as \\n), other control characters removed."""
-    if value is None:
-        return value
-    value = unicodedata.normalize("NFC", value).replace("\r\n", "\n").replace("\r", "\n")
-    return "".join(c for c in value if c in _MESSAGE_KEPT or not _stripped(c)).strip()
-
-
-def _stripped(char):
-    return unicodedata.category(char) in _STRIPPED
-
-
-def _name_char_ok(char):
-    if char in " -" or char in APOSTROPHES or unicodedata.category(char).startswith("M"):
-        return True
-    if not char.isalpha():
-        return False
-    # Kazakh and Russian are written in Cyrillic, English and Kazakh's Latin alphabet in Latin.
-    return unicodedata.name(char, "").startswith(("CYRILLIC", "LATIN"))
-
-
-def person_name(_form, field):
-    """Letters (Cyrillic or Latin) with spaces, hyphens and apostrophes, starting with a letter."""
-    if not field.data[:1].isalpha() or not all(map(_name_char_ok, field.data)):
-        raise ValidationError(
-            _l("Please write your name in letters; spaces, hyphens and apostrophes are fine.")
-        )
-
-
-def email_address(_form, field):
-    """A syntactically valid address (no DNS lookup), kept in its normalised ASCII form."""
-    try:
-        result = validate_email(field.data, check_deliverability=False, allow_smtputf8=False)
-    except EmailNotValidError as error:
-        raise ValidationError(
-            _l("Please enter an e-mail address such as name@example.kz.")
-        ) from error
-    # What the visitor typed stays in field.data, to be shown again if another field is wrong.
-    field.normalized = result.ascii_email or result.normalized
-    if len(field.normalized) > EMAIL_MAX:
-        raise ValidationError(_l("This e-mail address is too long."))
 
 
 def phone_number(_form, field):
@@ -106,45 +40,15 @@ def phone_number(_form, field):
     field.normalized = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-class TickBox(Field):
-    """A checkbox that counts as ticked only when it sends exactly CHECKED.
-
-    WTForms' BooleanField takes "off", "0" or "no" as ticked: a forged value must not
-    pass for consent.
-    """
-
-    def process_formdata(self, valuelist):
-        self.data = bool(valuelist) and valuelist[0] == CHECKED
-
-    def _value(self):
-        return CHECKED
-
-
-def ticked(message):
-    """Validator: the box must be ticked."""
-
-    def check(_form, field):
-        if field.data is not True:
-            raise StopValidation(message)
-
-    return check
-
-
 def line_field(label, *validators):
     """A one-line text field, cleaned by clean_line before its validators run."""
     return StringField(label, filters=[clean_line], validators=list(validators))
 
 
-class EnquiryForm(FlaskForm):
+class EnquiryForm(ScreenedForm):
     """Name, e-mail, optional phone, message, the required consent and the optional newsletter."""
 
-    class Meta:
-        csrf = False  # checked by check_csrf(), so a failure keeps what the visitor typed
-
-        def get_translations(self, form):
-            # Every message here is our own, translated by Flask-Babel; loading WTForms'
-            # catalogue as well would cost each request a .mo file parse.
-            return None
+    TOKEN_SALT = TOKEN_SALT
 
     name = line_field(
         _l("Full name"),
@@ -182,10 +86,6 @@ class EnquiryForm(FlaskForm):
     newsletter = TickBox(
         _l("Send me news about new products, services and special offers"), id="newsletter-consent"
     )
-    # Hidden: the signed submission key and the time the form was served.
-    form_token = HiddenField()
-    # A honeypot: hidden from people and screen readers, so only a bot fills it in.
-    website = StringField()
 
     def enquiry(self):
         """The validated fields as the service takes them (e-mail and phone normalised)."""
@@ -196,57 +96,3 @@ class EnquiryForm(FlaskForm):
             "message": self.message.data,
             "newsletter": self.newsletter.data is True,
         }
-
-    def is_bot(self):
-        """The honeypot was filled in."""
-        return bool((self.website.data or "").strip())
-
-    def screen(self, min_fill_seconds):
-        """(problem, submission key) of a posted form: CSRF token, honeypot, form token, time.
-
-        `problem` is None, EXPIRED, TOO_FAST or BOT; each refusal is logged as a security
-        event, with nothing the visitor typed.
-        """
-        if (reason := check_csrf()) is not None:
-            security_event("csrf-failed", reason=reason)
-            return EXPIRED, None
-        if self.is_bot():
-            security_event("honeypot")
-            return BOT, None
-        submission = self.submission()
-        if submission is None:
-            return EXPIRED, None
-        key, age = submission
-        if age < min_fill_seconds:
-            security_event("too-fast", seconds=round(age, 1))
-            return TOO_FAST, key
-        return None, key
-
-    def renew_token(self, key):
-        """Give a form sent back a fresh form token unless its own is still valid."""
-        if not self.form_token.data or self.submission() is None:
-            self.form_token.data = new_form_token(key)
-
-    def submission(self):
-        """(submission key, seconds since the form was served), or None if the token is forged."""
-        signer = TimestampSigner(current_app.secret_key, salt=TOKEN_SALT)
-        try:
-            key, signed_at = signer.unsign(self.form_token.data or "", return_timestamp=True)
-        except BadSignature:
-            return None
-        return key.decode("ascii"), time.time() - signed_at.timestamp()
-
-
-def new_form_token(key):
-    """The hidden form_token for a form served now with submission `key`."""
-    signer = TimestampSigner(current_app.secret_key, salt=TOKEN_SALT)
-    return signer.sign(key).decode("ascii")
-
-
-def check_csrf():
-    """The same CSRF check as every other POST, giving its reason instead of a 400 page."""
-    try:
-        csrf.protect()
-    except CSRFError as error:
-        return error.description
-    return None

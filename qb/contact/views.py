@@ -8,8 +8,9 @@ from ..content import get_page
 from ..extensions import csrf, limiter
 from ..i18n import current_language, localized_route
 from ..rendering import cached_page, render_with_holes
+from ..webforms import BOT, EXPIRED
 from . import services
-from .forms import BOT, EXPIRED, PHONE_EXAMPLE, EnquiryForm, new_form_token
+from .forms import PHONE_EXAMPLE, EnquiryForm
 
 bp = Blueprint("contact", __name__)
 
@@ -57,7 +58,7 @@ def _contact_text(lang):
 def _blank_form():
     """The empty form: rendered once, then only the tokens and the nonce change per visitor."""
     lang = current_language()
-    token = new_form_token(services.new_submission_key())
+    token = EnquiryForm.new_token(services.new_submission_key())
 
     def render(csrf_token, form_token):
         form = EnquiryForm(formdata=None)

@@ -8,8 +8,9 @@ from ..extensions import csrf, limiter
 from ..i18n import current_language, localized_route
 from ..rendering import cached_page, render_with_holes
 from ..security import no_store
+from ..webforms import BOT, EXPIRED
 from . import services
-from .forms import BOT, EXPIRED, SubscriptionForm, new_form_token
+from .forms import FORM_KEY, SubscriptionForm
 from .models import ONE_CLICK_METHOD
 from .services import Link
 
@@ -28,13 +29,13 @@ def page():
     form = SubscriptionForm()
     if not form.is_submitted():
         return _blank_form()
-    problem = form.screen(float(current_app.config["NEWSLETTER_MIN_FILL_SECONDS"]))
+    problem, _key = form.screen(float(current_app.config["NEWSLETTER_MIN_FILL_SECONDS"]))
     if problem is BOT:
         return redirect(url_for("newsletter.thanks"), code=303)  # tell a bot nothing
     if problem is None and form.validate():
         services.subscribe(language=current_language(), **form.subscription())
         return redirect(url_for("newsletter.thanks"), code=303)
-    form.form_token.data = new_form_token()
+    form.renew_token(FORM_KEY)
     page = _render_form(form, problem, generate_csrf())
     return page, 400 if problem is EXPIRED else 422
 
@@ -89,7 +90,10 @@ def _blank_form():
         return _render_form(form, None, csrf_token)
 
     return render_with_holes(
-        "newsletter-form", render, csrf_token=generate_csrf(), form_token=new_form_token()
+        "newsletter-form",
+        render,
+        csrf_token=generate_csrf(),
+        form_token=SubscriptionForm.new_token(FORM_KEY),
     )
 
 
