@@ -191,8 +191,7 @@ def _erased(model):
 def _journal(action, counts, target, mailbox_key, reason, actor, now, entry):
     if not counts:
         return
-    if entry is not None:  # reapplied: the original entry, now also in this database
-        journal.add_to_table(entry)
+    if entry is not None:  # reapplied after a restore: restore.py keeps the entry
         return
     person = mailbox_pseudonym(mailbox_key) if mailbox_key is not None else None
     rows = {model.__tablename__: ids for model, ids in target.rows.items() if ids}
