@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 import click
 from flask.cli import AppGroup
 
+from . import register
 from .restore import reapply
 
 privacy = AppGroup("privacy", help="Personal data: the processing register, erasures.")
@@ -37,3 +38,22 @@ def reapply_command(since, dry_run):
         counts = ", ".join(f"{t}: {n}" for t, n in sorted(entry.counts.items())) or "nothing left"
         click.echo(f"{entry.at} {entry.action} {entry.id}: {counts}")
     click.echo(f"{verb} {len(done)} journal entries")
+
+
+@privacy.command("register")
+@click.option("--format", "form", type=click.Choice(["md", "csv"]), default="md", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="A file.")
+@click.option("--docs", is_flag=True, help="Rewrite docs/processing-register.md and privacy.md.")
+def register_command(form, output, docs):
+    """The processing register: personal data, purposes, periods, recipients, transfers."""
+    if docs:
+        register.write_docs()
+        click.echo(f"wrote {register.REGISTER_DOC.name} and {register.PRIVACY_DOC.name}")
+        return
+    text = register.as_csv() if form == "csv" else register.as_markdown()
+    if output:
+        with open(output, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
+        click.echo(f"register written to {output}", err=True)
+    else:
+        click.echo(text, nl=False)
