@@ -70,7 +70,10 @@ def purge_expired(*, dry_run=False):
     cutoff = now - timedelta(days=retention_days())
     ids = list(
         db.session.scalars(
-            sa.select(Enquiry.id).where(Enquiry.created_at < cutoff).order_by(Enquiry.id)
+            # A blocked enquiry is frozen (Law 94-V Art. 1): kept until it is unblocked.
+            sa.select(Enquiry.id)
+            .where(Enquiry.created_at < cutoff, Enquiry.blocked_at.is_(None))
+            .order_by(Enquiry.id)
         )
     )
     purged = _destroy_all(ids, EXPIRED, RETENTION, dry_run)

@@ -35,7 +35,11 @@ def purge_unconfirmed(*, dry_run=False):
     ids = list(
         db.session.scalars(
             sa.select(Subscriber.id)
-            .where(Subscriber.status == PENDING, Subscriber.confirm_expires_at <= now)
+            .where(
+                Subscriber.status == PENDING,
+                Subscriber.confirm_expires_at <= now,
+                Subscriber.blocked_at.is_(None),  # blocked: frozen until unblocked
+            )
             .order_by(Subscriber.id)
         )
     )
