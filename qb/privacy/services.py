@@ -68,6 +68,7 @@ def linked_holders():
 
 def find(mailbox_key=None, subjects=(), until=None):
     """The Target of a mailbox key and/or subjects (rows created up to `until`, if given)."""
+    subjects = list(subjects)
     wanted = {}
     for subject in subjects:
         kind, _colon, number = subject.partition(":")
