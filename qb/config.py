@@ -131,6 +131,13 @@ class Config:
     DKIM_SELECTOR = None
     DKIM_PRIVATE_KEY_FILE = None
 
+    # Personal data (qb/privacy, docs/privacy.md). The secret of mailbox pseudonyms (what
+    # the erasure journal and registers store instead of an address); None: derived from
+    # SECRET_KEY. Set it once and keep it: a new one gives every mailbox a new pseudonym.
+    PSEUDONYM_KEY = None
+    # The erasure journal, a file outside the database (None: instance/erasure-journal.jsonl).
+    ERASURE_JOURNAL = None
+
     # The request register (qb/requests, docs/requests.md). Working days to answer an access
     # request or a question: the Law names no number (Art. 25(2)(6)); the Rules reportedly 3.
     ACCESS_DEADLINE_WORKING_DAYS = 3
