@@ -16,7 +16,7 @@ from flask.cli import AppGroup
 from ..clock import KAZAKHSTAN_TIME, in_kazakhstan, kazakhstan_today, utcnow
 from ..extensions import db
 from ..mailbox import mailbox_key, mailbox_pseudonym
-from ..outbox.models import PENDING
+from ..outbox.models import FAILED, PENDING, SENT
 from ..outbox.sender import send_due
 from . import mails, services
 from .models import CHANNELS, DONE, KINDS, REFUSED, WorkdayOverride
@@ -119,7 +119,8 @@ def add_command(kind, channel, identity_check, received, address, note, by):
 @click.option("--email", "address", callback=_address, help="Only this mailbox's requests.")
 @click.option("--kind", type=click.Choice(KINDS), help="Only requests of this kind.")
 def list_command(only_open, overdue, address, kind):
-    """Requests, the earliest deadline first: ids, kinds, channels, times and statuses."""
+    """Requests: ids, kinds, channels, times, statuses (--open and --overdue by deadline,
+    otherwise the newest 200 first)."""
     person = _pseudonym(address)
     if only_open and overdue:
         raise click.UsageError("--open and --overdue exclude each other (--overdue is open too)")
@@ -132,11 +133,11 @@ def list_command(only_open, overdue, address, kind):
     if not rows:
         click.echo("No requests.")
         return
-    click.echo(f"{'id':>6}  {'kind':<11} {'channel':<13} {'received':<16}  {'due':<16}  status")
+    click.echo(f"{'id':>6}  {'kind':<11} {'channel':<14} {'received':<16}  {'due':<16}  status")
     for r in rows:
         flag = " OVERDUE" if r.is_overdue(now) else ""
         click.echo(
-            f"{r.id:>6}  {r.kind:<11} {r.channel:<13} {_when(r.received_at):<16}  "
+            f"{r.id:>6}  {r.kind:<11} {r.channel:<14} {_when(r.received_at):<16}  "
             f"{_when(r.due_at):<16}  {r.status}{flag}"
             + (f" {_when(r.closed_at)} by {r.closed_by}" if r.closed_at else "")
         )
@@ -197,7 +198,11 @@ def remind_command(dry_run):
     db.session.commit()
     send_due(current_app.config, bulk=False)
     db.session.refresh(message)
-    state = "sent" if message.status != PENDING else "queued for the outbox worker"
+    if message.status == FAILED:
+        raise click.ClickException(
+            f"the mail server refused the reminder of requests {ids}: flask outbox status"
+        )
+    state = "sent" if message.status == SENT else "queued: the outbox worker will retry"
     click.echo(f"reminder of {len(due)} requests due by {cutoff} {state}: {ids}")
 
 
