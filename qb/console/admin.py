@@ -1,0 +1,72 @@
+"""Console pages for admin and responsible: operators and the audit log."""
+
+from flask import abort, current_app, redirect, render_template, request, url_for
+
+from ..extensions import db
+from ..operators import audit, services
+from ..operators.access import console_required, current_operator
+from ..operators.models import ADMIN, OVERSEERS, Operator
+from .forms import EmptyForm, RoleForm
+from .views import bp
+
+
+@bp.get("/operators")
+@console_required(ADMIN)
+def operators():
+    """Every operator, with their role and state; role and state change here."""
+    rows = services.all_operators()
+    return render_template(
+        "console/operators.html", operators=rows, role_form=RoleForm(), form=EmptyForm()
+    )
+
+
+def _operator(operator_id):
+    operator = db.session.get(Operator, operator_id)
+    if operator is None:
+        abort(404)
+    return operator
+
+
+@bp.post("/operators/<int:operator_id>/role")
+@console_required(ADMIN)
+def operator_role(operator_id):
+    operator, form = _operator(operator_id), RoleForm()
+    if not form.validate_on_submit():
+        abort(400)
+    services.set_role(operator, form.role.data, by=current_operator())
+    db.session.commit()
+    return redirect(url_for("console.operators"), code=303)
+
+
+@bp.post("/operators/<int:operator_id>/active")
+@console_required(ADMIN)
+def operator_active(operator_id):
+    operator = _operator(operator_id)
+    if not EmptyForm().validate_on_submit() or operator.id == current_operator().id:
+        abort(400)
+    verb = services.enable if not operator.active else services.disable
+    verb(operator, by=current_operator())
+    db.session.commit()
+    return redirect(url_for("console.operators"), code=303)
+
+
+@bp.get("/audit")
+@console_required(*OVERSEERS)
+def audit_log():
+    """The audit log, newest first, filtered by action, operator or record."""
+    action = request.args.get("action") if request.args.get("action") in audit.ACTIONS else None
+    operator_id = request.args.get("operator", type=int)
+    before = request.args.get("before", type=int)
+    size = int(current_app.config["CONSOLE_PAGE_SIZE"])
+    rows = audit.entries(action=action, operator_id=operator_id, before_id=before, limit=size)
+    names = {op.id: op.email for op in services.all_operators()}
+    older = rows[-1].id if len(rows) == size else None
+    return render_template(
+        "console/audit.html",
+        rows=rows,
+        names=names,
+        actions=audit.ACTIONS,
+        action=action,
+        operator_id=operator_id,
+        older=older,
+    )
