@@ -131,6 +131,13 @@ class Config:
     DKIM_SELECTOR = None
     DKIM_PRIVATE_KEY_FILE = None
 
+    # The request register (qb/requests, docs/requests.md). Working days to answer an access
+    # request or a question: the Law names no number (Art. 25(2)(6)); the Rules reportedly 3.
+    ACCESS_DEADLINE_WORKING_DAYS = 3
+    # Who gets the daily reminder of requests due (the person responsible for organising
+    # processing, Art. 25(3)); None: OPERATOR_EMAIL.
+    RESPONSIBLE_EMAIL = None
+
     # News and offers (qb/newsletter, docs/newsletter.md).
     NEWSLETTER_RATE_LIMIT = "5 per minute; 20 per hour"  # subscription POSTs per client
     NEWSLETTER_MIN_FILL_SECONDS = 2  # a form sent sooner is most likely a bot

@@ -13,7 +13,7 @@ from qb.cookies import services as cookie_services
 from .site import ANALYTICS_SETTINGS, ROOT
 
 QB = ROOT / "qb"
-SHARED = {"outbox", "consent", "operators"}
+SHARED = {"outbox", "consent", "requests", "operators"}
 FEATURE_FOLDERS = {p.name for p in QB.iterdir() if (p / "__init__.py").is_file()} - SHARED
 
 
