@@ -1,7 +1,7 @@
 """The operator console: sign-in, the menu built from the pages features announce, operators,
 the audit log, the person page with the policy's actions, the request and breach registers."""
 
-from flask import request
+from flask import has_request_context, request
 from flask_babel import lazy_gettext as _l
 
 from ..console_pages import ConsolePage, add_console_page, console_pages
@@ -10,6 +10,7 @@ from ..operators.models import ADMIN, OVERSEERS, RESPONSIBLE, ROLES, STAFF
 from . import admin  # noqa: F401 - registers its views on bp
 from .views import bp
 
+STATE_NAMES = {"new": _l("new"), "handled": _l("handled"), "blocked": _l("blocked")}
 ROLE_NAMES = {
     ADMIN: _l("administrator"),
     RESPONSIBLE: _l("responsible for personal data"),
@@ -23,12 +24,14 @@ def init_app(app):
 
     @app.context_processor
     def console_context():
-        if not request.blueprint or not request.path.startswith("/console"):
+        if not has_request_context() or not request.path.startswith("/console"):
             return {}
         return {
             "ROLES": ROLES,
             "role_name": lambda role: ROLE_NAMES.get(role, role),
             "menu": lambda: console_pages(app, current_operator().role),
+            "state_name": lambda state: STATE_NAMES.get(state, state),
+            "console_endpoints": lambda: app.view_functions.keys(),
         }
 
     add_console_page(app, ConsolePage("console.operators", _l("Operators"), (ADMIN,), 90))

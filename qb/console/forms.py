@@ -2,10 +2,10 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms import PasswordField, StringField
+from wtforms.validators import AnyOf, DataRequired, Length
 
-from ..i18n import LANGUAGE_NAMES, LANGUAGES
+from ..i18n import LANGUAGES
 from ..operators.models import ROLES
 
 
@@ -31,13 +31,12 @@ class PasswordForm(ConsoleForm):
 
 
 class LanguageForm(ConsoleForm):
-    language = SelectField(
-        _l("Console language"), choices=[(code, LANGUAGE_NAMES[code]) for code in LANGUAGES]
-    )
+    # The page's own <select> lists the languages; the form only checks the value.
+    language = StringField(_l("Console language"), validators=[AnyOf(LANGUAGES)])
 
 
 class RoleForm(ConsoleForm):
-    role = SelectField(_l("Role"), choices=[(role, role) for role in ROLES])
+    role = StringField(_l("Role"), validators=[AnyOf(ROLES)])
 
 
 class EmptyForm(ConsoleForm):

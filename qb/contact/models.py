@@ -17,7 +17,11 @@ class Enquiry(db.Model):
     __tablename__ = "enquiry"
     # Never reuse an id, even after the newest enquiries are destroyed: mail refs
     # ("enquiry:12") and the numbers in the operator's mailbox must keep meaning one enquiry.
-    __table_args__ = {"sqlite_autoincrement": True}
+    __table_args__ = (
+        # The console's list: newest first within a status, a page at a time (keyset on id).
+        sa.Index("ix_enquiry_status_id", "status", "id"),
+        {"sqlite_autoincrement": True},
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # Random key from the form as it was served: a replayed or double-clicked POST finds it.

@@ -7,13 +7,27 @@ relies on hooks). Each entry's hash covers its fields and the hash of the entry 
 """
 
 import hashlib
+import hmac
 import json
 
 import sqlalchemy as sa
+from flask import current_app
 
 from ..clock import utcnow
 from ..extensions import db
 from .models import AuditEntry
+
+try:
+    from ..mailbox import mailbox_pseudonym
+except ImportError:  # pragma: no cover - a core without the shared pseudonym yet
+
+    def mailbox_pseudonym(key):
+        """HMAC-SHA256 (hex) of the mailbox key, keyed from PSEUDONYM_KEY or SECRET_KEY."""
+        secret = current_app.config.get("PSEUDONYM_KEY") or current_app.secret_key
+        secret = secret if isinstance(secret, bytes) else secret.encode("utf-8")
+        derived = hashlib.sha256(b"qb-mailbox-pseudonym" + secret).digest()
+        return hmac.new(derived, key.encode("utf-8"), hashlib.sha256).hexdigest()
+
 
 GENESIS = "0" * 64
 RECORD_IDS_MAX = 500
@@ -64,6 +78,12 @@ def _canonical(entry):
 
 def entry_hash(entry):
     return hashlib.sha256(_canonical(entry)).hexdigest()
+
+
+def person_pseudonym(mailbox_key):
+    """How the log (and the request register) names a person: a keyed hash of the mailbox
+    key, which names nobody without the site's secret."""
+    return mailbox_pseudonym(mailbox_key) if mailbox_key else None
 
 
 def _lock_chain():
