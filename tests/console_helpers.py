@@ -4,7 +4,6 @@ import re
 import time
 
 import pyotp
-import pytest
 
 from qb.extensions import db
 from qb.operators import services
@@ -72,8 +71,3 @@ def signed_in_client(app, role="staff", email=None):
 def post(client, path, data=None, page="/console/"):
     token = csrf_token(client.get(page).text)
     return client.post(path, data={"csrf_token": token, **(data or {})})
-
-
-@pytest.fixture
-def console_app(make_app):
-    return make_app(tables=True, **CONSOLE_SETTINGS)

@@ -6,7 +6,7 @@ from qb.extensions import db
 from qb.operators import audit
 from qb.operators.models import AuditEntry
 
-from .console_helpers import console_app, signed_in_client  # noqa: F401 - fixture
+from .console_helpers import signed_in_client
 from .factories import ENQUIRY, new_enquiry
 
 

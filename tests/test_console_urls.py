@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from qb.extensions import db
 from qb.operators.models import AuditEntry
 
-from .console_helpers import console_app, signed_in_client  # noqa: F401 - fixture
+from .console_helpers import signed_in_client
 
 SAMPLE_VALUES = {"int": "1", "default": "x", "string": "x"}
 

@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from qb.extensions import db
 from qb.operators.models import Operator, OperatorSession
 
-from .console_helpers import PASSWORD, console_app, sign_in  # noqa: F401 - fixture
+from .console_helpers import PASSWORD, sign_in
 
 
 def run(app, *args, stdin=None):

@@ -11,7 +11,6 @@ from qb.operators.models import AuditEntry, Operator, OperatorSession
 
 from .console_helpers import (
     PASSWORD,
-    console_app,  # noqa: F401 - fixture
     csrf_token,
     fresh_code,
     make_operator,
