@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from ..console_pages import ConsolePage, add_console_page, console_pages
 from ..operators.access import current_operator
 from ..operators.models import ADMIN, OVERSEERS, RESPONSIBLE, ROLES, STAFF
-from . import admin  # noqa: F401 - registers its views on bp
+from . import admin, register_pages  # noqa: F401 - they register their views on bp
 from .views import bp
 
 STATE_NAMES = {"new": _l("new"), "handled": _l("handled"), "blocked": _l("blocked")}
@@ -34,5 +34,7 @@ def init_app(app):
             "console_endpoints": lambda: app.view_functions.keys(),
         }
 
+    add_console_page(app, ConsolePage("console.requests_page", _l("Requests"), (RESPONSIBLE,), 20))
+    add_console_page(app, ConsolePage("console.breaches", _l("Breaches"), (RESPONSIBLE,), 80))
     add_console_page(app, ConsolePage("console.operators", _l("Operators"), (ADMIN,), 90))
     add_console_page(app, ConsolePage("console.audit_log", _l("Audit log"), OVERSEERS, 95))

@@ -2,11 +2,14 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, StringField
-from wtforms.validators import AnyOf, DataRequired, Length
+from wtforms import PasswordField, StringField, TextAreaField
+from wtforms.validators import AnyOf, DataRequired, Length, Optional
 
 from ..i18n import LANGUAGES
 from ..operators.models import ROLES
+from ..requests.models import CHANNELS, KINDS, SELF_SERVICE
+
+ENTERED_CHANNELS = tuple(c for c in CHANNELS if c != SELF_SERVICE)
 
 
 class ConsoleForm(FlaskForm):
@@ -41,3 +44,34 @@ class RoleForm(ConsoleForm):
 
 class EmptyForm(ConsoleForm):
     """A button that changes something: only the CSRF token."""
+
+
+class RequestForm(ConsoleForm):
+    """A request received by mail, letter or phone, entered into the register."""
+
+    kind = StringField(_l("Kind of request"), validators=[AnyOf(KINDS)])
+    channel = StringField(_l("Received by"), validators=[AnyOf(ENTERED_CHANNELS)])
+    received = StringField(_l("Received at (Kazakhstan time)"), validators=[Optional()])
+    identity_check = StringField(
+        _l("How the identity was checked"), validators=[DataRequired(), Length(max=200)]
+    )
+    email = StringField(
+        _l("E-mail address of the person"), validators=[Optional(), Length(max=254)]
+    )
+    note = StringField(_l("Note (no personal data)"), validators=[Optional(), Length(max=500)])
+
+
+class CloseForm(ConsoleForm):
+    status = StringField(_l("Result"), validators=[AnyOf(("done", "refused"))])
+    outcome = StringField(_l("What was done"), validators=[DataRequired(), Length(max=500)])
+    reason = StringField(_l("Reason for the refusal"), validators=[Optional(), Length(max=500)])
+
+
+class BreachForm(ConsoleForm):
+    detected = StringField(_l("Detected at (Kazakhstan time)"), validators=[DataRequired()])
+    description = TextAreaField(_l("What happened"), validators=[DataRequired(), Length(max=5000)])
+    measures = TextAreaField(_l("Measures taken"), validators=[Optional(), Length(max=5000)])
+
+
+class PersonForm(ConsoleForm):
+    email = StringField(_l("E-mail address"), validators=[DataRequired(), Length(max=254)])
