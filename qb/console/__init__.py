@@ -10,7 +10,13 @@ from ..operators.models import ADMIN, OVERSEERS, RESPONSIBLE, ROLES, STAFF
 from . import admin, register_pages  # noqa: F401 - they register their views on bp
 from .views import bp
 
-STATE_NAMES = {"new": _l("new"), "handled": _l("handled"), "blocked": _l("blocked")}
+STATE_NAMES = {
+    "new": _l("new"),
+    "handled": _l("handled"),
+    "blocked": _l("blocked"),
+    "pending": _l("not confirmed"),
+    "confirmed": _l("confirmed"),
+}
 ROLE_NAMES = {
     ADMIN: _l("administrator"),
     RESPONSIBLE: _l("responsible for personal data"),
