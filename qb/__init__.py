@@ -14,6 +14,7 @@ from .sessions import LazySessionInterface
 # registers its blueprint, its `flask` command group and its hooks (docs/architecture.md).
 FEATURES = (
     "outbox",
+    "privacy",
     "requests",
     "operators",
     "pages",

@@ -15,7 +15,7 @@ def test_enquiries_per_week(console_app):
     assert page.status_code == 200
     assert 'role="img"' in page.text and "<title id=" in page.text and "<desc id=" in page.text
     assert "style=" not in page.text and "<script" not in page.text
-    cells = re.findall(r'aria-hidden="true">Enquiries</span> (\d+)</td>', page.text)
+    cells = re.findall(r'aria-hidden="true">Өтініштер</span> (\d+)</td>', page.text)
     assert len(cells) == 26 and cells[-1] == "3" and sum(map(int, cells)) == 3
 
 
@@ -30,7 +30,10 @@ def test_consent_choices_per_day_by_method(make_app):
     client, _ = signed_in_client(app, "responsible")
     page = client.get("/console/consent-choices/")
     assert page.status_code == 200 and 'role="img"' in page.text
-    assert re.findall(r'aria-hidden="true">reject all</span> (\d+)</td>', page.text)[-1] == "2"
+    assert (
+        re.findall(r'aria-hidden="true">барлығынан бас тарту</span> (\d+)</td>', page.text)[-1]
+        == "2"
+    )
 
 
 def test_subscribers_list_and_chart(console_app):

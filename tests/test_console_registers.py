@@ -48,7 +48,7 @@ def test_a_request_by_letter_is_entered_linked_and_closed(console_app):
         "/console/requests",
     )
     assert done.status_code == 303
-    assert "No open requests" in client.get("/console/requests").text
+    assert "Ашық сұраулар жоқ" in client.get("/console/requests").text
 
 
 def test_a_breach_gets_its_deadline_and_the_export_of_names_and_phones(console_app):

@@ -63,7 +63,7 @@ def test_wrong_password_and_unknown_account_get_the_same_answer(console_app):
     wrong = sign_in(console_app, console_app.test_client(), password="not the password at all")
     unknown = sign_in(console_app, console_app.test_client(), email="nobody@example.kz")
     assert wrong.status_code == unknown.status_code == 401
-    assert "Sign-in failed" in wrong.text and "Sign-in failed" in unknown.text
+    assert "Кіру сәтсіз аяқталды" in wrong.text and "Кіру сәтсіз аяқталды" in unknown.text
     assert actions(console_app)[-2:] == ["signin-failed", "signin-failed"]
 
 

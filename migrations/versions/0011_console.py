@@ -3,11 +3,11 @@ breach register, and the indexes the console's lists need.
 
 The enquiry list pages by (status, id) and the subscriber list by id (keyset pagination);
 searching by address uses the existing mailbox_key indexes. On PostgreSQL the enquiry
-messages get a trigram index (pg_trgm) so that a text search stays interactive, and the
+messages and names get trigram indexes (pg_trgm) so that a text search stays interactive, and the
 audit log refuses UPDATE and DELETE by a trigger. Nothing existing is changed or lost.
 
 Revision ID: 0011_console
-Revises: 0009_requests
+Revises: 0008_privacy, 0009_requests
 Create Date: 2026-12-06
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0011_console"
-down_revision = "0009_requests"
+down_revision = ("0008_privacy", "0009_requests")
 branch_labels = None
 depends_on = None
 
@@ -43,9 +43,7 @@ def upgrade():
         sa.Column("created_at", sa.DateTime, nullable=False),
         sa.Column("password_changed_at", sa.DateTime, nullable=False),
         sa.Column("last_signin_at", sa.DateTime),
-        sa.CheckConstraint(
-            "role IN ('admin', 'responsible', 'staff')", name="ck_operator_role"
-        ),
+        sa.CheckConstraint("role IN ('admin', 'responsible', 'staff')", name="ck_operator_role"),
     )
     op.create_table(
         "operator_session",
@@ -97,9 +95,11 @@ def upgrade():
     op.create_index("ix_enquiry_status_id", "enquiry", ["status", "id"])
     if op.get_bind().dialect.name == "postgresql":
         op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-        op.execute(
-            "CREATE INDEX ix_enquiry_message_trgm ON enquiry USING gin (message gin_trgm_ops)"
-        )
+        for column in ("message", "name"):
+            op.execute(
+                f"CREATE INDEX ix_enquiry_{column}_trgm ON enquiry "
+                f"USING gin ({column} gin_trgm_ops)"
+            )
         op.execute(APPEND_ONLY)
         op.execute(
             "CREATE TRIGGER audit_entry_append_only BEFORE UPDATE OR DELETE ON audit_entry "
@@ -112,6 +112,7 @@ def downgrade():
         op.execute("DROP TRIGGER audit_entry_append_only ON audit_entry")
         op.execute("DROP FUNCTION audit_entry_append_only()")
         op.execute("DROP INDEX ix_enquiry_message_trgm")
+        op.execute("DROP INDEX ix_enquiry_name_trgm")
     op.drop_index("ix_enquiry_status_id", "enquiry")
     for table in ("breach_incident", "audit_entry", "signin_throttle", "operator_session"):
         op.drop_table(table)

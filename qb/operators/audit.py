@@ -7,27 +7,14 @@ relies on hooks). Each entry's hash covers its fields and the hash of the entry 
 """
 
 import hashlib
-import hmac
 import json
 
 import sqlalchemy as sa
-from flask import current_app
 
 from ..clock import utcnow
 from ..extensions import db
+from ..mailbox import mailbox_pseudonym
 from .models import AuditEntry
-
-try:
-    from ..mailbox import mailbox_pseudonym
-except ImportError:  # pragma: no cover - a core without the shared pseudonym yet
-
-    def mailbox_pseudonym(key):
-        """HMAC-SHA256 (hex) of the mailbox key, keyed from PSEUDONYM_KEY or SECRET_KEY."""
-        secret = current_app.config.get("PSEUDONYM_KEY") or current_app.secret_key
-        secret = secret if isinstance(secret, bytes) else secret.encode("utf-8")
-        derived = hashlib.sha256(b"qb-mailbox-pseudonym" + secret).digest()
-        return hmac.new(derived, key.encode("utf-8"), hashlib.sha256).hexdigest()
-
 
 GENESIS = "0" * 64
 RECORD_IDS_MAX = 500
