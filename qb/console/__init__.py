@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from ..console_pages import ConsolePage, add_console_page, console_pages
 from ..operators.access import current_operator
 from ..operators.models import ADMIN, OVERSEERS, RESPONSIBLE, ROLES, STAFF
-from . import admin, register_pages  # noqa: F401 - they register their views on bp
+from . import admin, person_pages, register_pages  # noqa: F401 - they register views on bp
 from .views import bp
 
 STATE_NAMES = {
@@ -16,6 +16,28 @@ STATE_NAMES = {
     "blocked": _l("blocked"),
     "pending": _l("not confirmed"),
     "confirmed": _l("confirmed"),
+}
+ACTION_NAMES = {
+    "block": _l("Block"),
+    "unblock": _l("Unblock"),
+    "depersonalise": _l("Depersonalise"),
+    "destroy": _l("Destroy"),
+    "correct": _l("Correct"),
+}
+ACTION_EFFECTS = {
+    "block": _l(
+        "Processing is suspended: no mail is sent to or about these records, no campaign "
+        "or export includes them, until they are unblocked."
+    ),
+    "unblock": _l("Processing resumes; mail held meanwhile is sent."),
+    "depersonalise": _l(
+        "Names, addresses, phone numbers and messages are erased for good; dates, languages "
+        "and states stay for statistics. No mail goes to an erased address."
+    ),
+    "destroy": _l(
+        "The records are deleted with all mail about them, queued mail bodies included; the "
+        "consent records stay as proof but no longer name anyone."
+    ),
 }
 ROLE_NAMES = {
     ADMIN: _l("administrator"),
@@ -38,9 +60,12 @@ def init_app(app):
             "menu": lambda: console_pages(app, current_operator().role),
             "state_name": lambda state: STATE_NAMES.get(state, state),
             "console_endpoints": lambda: app.view_functions.keys(),
+            "action_name": lambda action: ACTION_NAMES.get(action, action),
+            "action_effect": lambda action: ACTION_EFFECTS.get(action, ""),
         }
 
     add_console_page(app, ConsolePage("console.requests_page", _l("Requests"), (RESPONSIBLE,), 20))
+    add_console_page(app, ConsolePage("console.person", _l("Person"), (RESPONSIBLE,), 15))
     add_console_page(app, ConsolePage("console.breaches", _l("Breaches"), (RESPONSIBLE,), 80))
     add_console_page(app, ConsolePage("console.operators", _l("Operators"), (ADMIN,), 90))
     add_console_page(app, ConsolePage("console.audit_log", _l("Audit log"), OVERSEERS, 95))

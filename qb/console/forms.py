@@ -8,6 +8,7 @@ from wtforms.validators import AnyOf, DataRequired, Length, Optional
 from ..i18n import LANGUAGES
 from ..operators.models import ROLES
 from ..requests.models import CHANNELS, KINDS, SELF_SERVICE
+from ..webforms import person_name
 
 ENTERED_CHANNELS = tuple(c for c in CHANNELS if c != SELF_SERVICE)
 
@@ -75,3 +76,19 @@ class BreachForm(ConsoleForm):
 
 class PersonForm(ConsoleForm):
     email = StringField(_l("E-mail address"), validators=[DataRequired(), Length(max=254)])
+
+
+class ActionForm(ConsoleForm):
+    """One of the policy's actions on a person (no subject) or on one record (a subject)."""
+
+    email = StringField(_l("E-mail address"), validators=[DataRequired(), Length(max=254)])
+    action = StringField(validators=[AnyOf(("block", "unblock", "depersonalise", "destroy"))])
+    subject = StringField(validators=[Optional(), Length(max=40)])
+    confirmed = StringField(validators=[Optional()])
+
+
+class CorrectForm(ConsoleForm):
+    email = StringField(_l("E-mail address"), validators=[DataRequired(), Length(max=254)])
+    subject = StringField(validators=[DataRequired(), Length(max=40)])
+    name = StringField(_l("Name"), validators=[Optional(), Length(max=100), person_name])
+    phone = StringField(_l("Phone"), validators=[Optional(), Length(max=30)])
