@@ -7,7 +7,13 @@ import pyotp
 import pytest
 
 from tests.browser.conftest import serving_app, start_watch
-from tests.console_helpers import CONSOLE_SETTINGS, PASSWORD, make_operator, secret_of
+from tests.console_helpers import (
+    CONSOLE_SETTINGS,
+    PASSWORD,
+    fresh_code,
+    make_operator,
+    secret_of,
+)
 from tests.factories import new_enquiry
 
 pytestmark = pytest.mark.browser
@@ -76,4 +82,41 @@ def test_sign_in_search_handle_export_and_sign_out(page, console_server, axe_sou
     page.wait_for_url("**/console/login")
     page.goto(base_url + "/console/")
     assert "/console/login" in page.url
+    assert watch.console_errors == [] and watch.foreign_requests == []
+
+
+def test_person_actions_with_their_confirmations(page, console_server, axe_source):
+    base_url, app, operator_id = console_server
+    watch = start_watch(page)
+    page.goto(base_url + "/console/login")
+    page.fill("#email", "resp@example.kz")
+    page.fill("#password", PASSWORD)
+    page.fill("#code", fresh_code(app, operator_id))
+    page.click("form button[type=submit]")
+    page.wait_for_url("**/console/")
+    page.goto(base_url + "/console/person")
+    page.fill("#email", "other@example.kz")
+    page.click(".filters button")
+    page.wait_for_selector("#enquiries-title")
+    assert axe_clean(page, axe_source) == []
+
+    page.locator("form:has(input[name=action][value=block]) button").first.click()
+    page.wait_for_selector(".confirm-box[role=alert]")
+    assert axe_clean(page, axe_source) == []
+    page.locator("form:has(input[name=confirmed]) button").click()
+    page.wait_for_selector("h1")
+    page.locator("main form button").last.click()  # back to the person
+    page.wait_for_selector("text=Өңдеу бұғатталған.")
+
+    page.locator(
+        "section[aria-labelledby=actions-title] form:has(input[value=destroy]) button"
+    ).click()
+    page.wait_for_selector("text=Мұны кері қайтару мүмкін емес.")
+    page.locator("form:has(input[name=confirmed]) button").click()
+    page.wait_for_selector("h1")
+    page.goto(base_url + "/console/enquiries/")
+    with page.expect_download() as download:
+        page.click("a[href*='export.csv']")
+    text = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    assert "other@example.kz" not in text
     assert watch.console_errors == [] and watch.foreign_requests == []
