@@ -7,7 +7,8 @@ PostgreSQL), then the same requests go to each through the whole Flask stack (te
 signed-in staff operator, audit entry written): the first page, the 500th page (keyset:
 `before` = the id that page starts after), a search by e-mail address, and on PostgreSQL
 a text search of the messages. The target: each costs at most 1.5 times as much at
-1,000,000 as at 1,000. Figures go into docs/performance.md.
+1,000,000 as at 1,000; the text search stays under
+half a second. Figures go into docs/performance.md.
 """
 
 import argparse
@@ -30,6 +31,7 @@ from tests.console_helpers import CONSOLE_SETTINGS, signed_in_client  # noqa: E4
 from tests.site import test_settings  # noqa: E402
 
 TARGET = 1.5
+INTERACTIVE = 0.5  # seconds: the text search on PostgreSQL, whatever the ratio
 PAGE = 50
 SEARCHED = "person-777@example.kz"
 
@@ -81,8 +83,8 @@ def fill_postgres(app, rows):
                 " language, status, created_at) SELECT 'k' || i, 'Асел Нурланқызы',"
                 " 'person-' || i || '@example.kz', 'person-' || i || '@example.kz', NULL,"
                 " 'Message number ' || i || ' about an offer', 'kk',"
-                " CASE WHEN i % 3 = 0 THEN 'handled' ELSE 'new' END,"
-                " timestamp '2026-01-01' + (i % 60) * interval '1 minute'"
+                " CASE WHEN mod(i, 3) = 0 THEN 'handled' ELSE 'new' END,"
+                " timestamp '2026-01-01' + mod(i, 60) * interval '1 minute'"
                 f" FROM generate_series(1, {rows}) AS i"
             )
             conn.exec_driver_sql("ANALYZE enquiry")
@@ -98,16 +100,20 @@ def page_500_cursor(app, rows):
         )
 
 
-def timed(client, path, repeat):
-    for _ in range(3):
-        client.get(path)
-    samples = []
+def timed_side_by_side(pairs, repeat):
+    """Median seconds of each (client, path), the two measured in turn, so that a busy
+    moment of the machine weighs on both alike."""
+    for client, path in pairs:
+        for _ in range(3):
+            client.get(path)
+    samples = [[] for _ in pairs]
     for _ in range(repeat):
-        start = time.perf_counter()
-        response = client.get(path)
-        samples.append(time.perf_counter() - start)
-        assert response.status_code == 200, (path, response.status_code)
-    return statistics.median(samples)
+        for (client, path), found in zip(pairs, samples, strict=True):
+            start = time.perf_counter()
+            response = client.get(path)
+            found.append(time.perf_counter() - start)
+            assert response.status_code == 200, (path, response.status_code)
+    return [statistics.median(found) for found in samples]
 
 
 def requests(app, rows, postgres):
@@ -151,19 +157,26 @@ def main():
                 uri = f"sqlite:///{os.path.join(workdir, label)}.sqlite3"
             apps[label] = (build(workdir, uri, rows, args.postgres), rows)
             print(f"{rows:>9,} enquiries filled in {time.perf_counter() - start:.1f} s")
-        results = {}
+        clients, paths = {}, {}
         for label in ("small", "large"):
             app, rows = apps[label]
-            client, _ = signed_in_client(app, "staff", email=f"bench-{label}@example.kz")
-            for name, path in requests(app, rows, args.postgres).items():
-                results.setdefault(name, {})[label] = timed(client, path, args.repeat)
-            with app.app_context():
+            clients[label], _ = signed_in_client(app, "staff", email=f"bench-{label}@example.kz")
+            paths[label] = requests(app, rows, args.postgres)
+        results = {}
+        for name in paths["small"]:
+            pairs = [(clients[label], paths[label][name]) for label in ("small", "large")]
+            small, large = timed_side_by_side(pairs, args.repeat)
+            results[name] = {"small": small, "large": large}
+        for label in ("small", "large"):
+            with apps[label][0].app_context():
                 db.engine.dispose()
         print(f"{'request':<18}{'1,000 ms':>10}{'1,000,000 ms':>14}{'ratio':>8}")
         failed = False
         for name, times in results.items():
             ratio = times["large"] / times["small"]
-            failed |= ratio > TARGET
+            # The text search has its own target: interactive (under INTERACTIVE seconds).
+            over = times["large"] > INTERACTIVE if name == "text search" else ratio > TARGET
+            failed |= over
             print(
                 f"{name:<18}{times['small'] * 1000:>10.2f}{times['large'] * 1000:>14.2f}"
                 f"{ratio:>8.2f}{'  over target' if ratio > TARGET else ''}"
