@@ -60,3 +60,24 @@ def test_disable_and_reset_end_the_sessions(console_app):
     )
     assert run(console_app, "role", "asel@example.kz", "admin").exit_code == 0
     assert run(console_app, "disable", "nobody@example.kz").exit_code == 1
+
+
+def test_purge_forgets_expired_sessions_and_old_throttle_keys(console_app):
+    from datetime import timedelta
+
+    from qb.clock import utcnow
+
+    run(console_app, "create", "asel@example.kz", "--role", "staff", stdin=PASSWORD + "\n")
+    sign_in(console_app, console_app.test_client(), "asel@example.kz")
+    sign_in(console_app, console_app.test_client(), "asel@example.kz", "wrong password here")
+    with console_app.app_context():
+        db.session.execute(
+            sa.update(OperatorSession).values(last_seen_at=utcnow() - timedelta(hours=1))
+        )
+        db.session.execute(
+            sa.text("UPDATE signin_throttle SET updated_at = :t"),
+            {"t": utcnow() - timedelta(days=2)},
+        )
+        db.session.commit()
+    result = run(console_app, "purge")
+    assert "1 expired sessions deleted, 2 throttle keys forgotten" in result.output

@@ -6,7 +6,7 @@ import click
 from flask.cli import AppGroup
 
 from ..extensions import db
-from . import audit, services
+from . import audit, services, sessions, throttle
 from .models import ROLES
 from .passwords import PasswordRefused
 
@@ -107,3 +107,11 @@ def verify_command():
         click.echo(f"audit log intact: {checked} entries")
         return
     raise click.ClickException(f"audit log broken at entry {broken}: {reason}")
+
+
+@operators.command("purge")
+def purge_command():
+    """Delete expired sessions and sign-in throttle keys older than a day (run daily)."""
+    ended, forgotten = sessions.purge_expired(), throttle.purge()
+    db.session.commit()
+    click.echo(f"{ended} expired sessions deleted, {forgotten} throttle keys forgotten")
