@@ -99,3 +99,16 @@ def test_on_postgresql_too(postgres_console):
             db.session.execute(sa.text("DELETE FROM audit_entry"))
         db.session.rollback()
     assert app.test_cli_runner().invoke(args=["audit", "verify"]).exit_code == 0
+
+
+def test_blocked_enquiries_are_their_own_filter(console_app):
+    from qb.privacy import services as privacy
+
+    for _ in range(3):
+        new_enquiry(console_app)
+    with console_app.app_context():
+        privacy.block(subjects=("enquiry:2",), actor="cli")
+        db.session.commit()
+    client, _ = signed_in_client(console_app)
+    assert ids_on(client.get("/console/enquiries/?status=blocked").text) == [2]
+    assert ids_on(client.get("/console/enquiries/?status=new").text) == [3, 1]

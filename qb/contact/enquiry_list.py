@@ -27,8 +27,10 @@ def escape_like(text):
 def query(status=None, search=""):
     """The select of enquiries matching the filter and the search, newest first."""
     select = sa.select(Enquiry).order_by(Enquiry.id.desc())
-    if status in FILTERS:
-        select = select.where(Enquiry.status == status)
+    if status == BLOCKED:  # processing suspended by the privacy engine (blocked_at)
+        select = select.where(Enquiry.blocked_at.is_not(None))
+    elif status in FILTERS:
+        select = select.where(Enquiry.status == status, Enquiry.blocked_at.is_(None))
     search = (search or "").strip()[:SEARCH_MAX]
     if "@" in search:
         select = select.where(Enquiry.mailbox_key == mailbox_key(search))
