@@ -61,6 +61,9 @@ def init_app(app):
             "state_name": lambda state: STATE_NAMES.get(state, state),
             "console_endpoints": lambda: app.view_functions.keys(),
             "action_name": lambda action: ACTION_NAMES.get(action, action),
+            "state_choices": lambda states: [(s, STATE_NAMES.get(s, s)) for s in states],
+            "plain_choices": lambda values: [(value, value) for value in values],
+            "role_choices": lambda: [(role, ROLE_NAMES[role]) for role in ROLES],
             "action_effect": lambda action: ACTION_EFFECTS.get(action, ""),
         }
 
