@@ -13,9 +13,9 @@ from qb.cookies import services as cookie_services
 from .site import ANALYTICS_SETTINGS, ROOT
 
 QB = ROOT / "qb"
-SHARED = {"outbox", "consent", "requests", "operators", "privacy"}
+SHARED = {"outbox", "consent", "privacy", "requests", "operators"}
 # A layered shared service may use the shared services below it (never a feature).
-LAYERED = {"privacy": {"consent", "outbox"}}
+LAYERED = {"privacy": {"consent", "outbox"}, "requests": {"outbox"}}
 FEATURE_FOLDERS = {p.name for p in QB.iterdir() if (p / "__init__.py").is_file()} - SHARED
 
 

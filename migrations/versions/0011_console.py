@@ -7,7 +7,7 @@ messages and names get trigram indexes (pg_trgm) so that a text search stays int
 audit log refuses UPDATE and DELETE by a trigger. Nothing existing is changed or lost.
 
 Revision ID: 0011_console
-Revises: 0008_privacy, 0009_requests
+Revises: 0009_requests
 Create Date: 2026-12-06
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0011_console"
-down_revision = ("0008_privacy", "0009_requests")
+down_revision = "0009_requests"
 branch_labels = None
 depends_on = None
 

@@ -162,6 +162,24 @@ def due_tomorrow_or_overdue(today):
     return list(db.session.scalars(query.order_by(DataRequest.due_at, DataRequest.id)))
 
 
+def recompute_deadlines(day):
+    """After the calendar changed on `day` (an override set or removed): every open request
+    whose period runs over that day gets its deadline again. (id, before, after) for each
+    deadline that moved; the caller commits."""
+    calendar = Calendar.from_database()
+    moved = []
+    for request in open_requests():
+        if request.kind == UNSUBSCRIBE:
+            continue  # calendar hours: no working day in it
+        if not local_day(request.received_at) < day <= local_day(request.due_at):
+            continue
+        before = request.due_at
+        request.due_at = deadline(request.kind, request.received_at, calendar)
+        if request.due_at != before:
+            moved.append((request.id, before, request.due_at))
+    return moved
+
+
 def find(*, person=None, status=None, kind=None, limit=None):
     """Requests, newest first, by pseudonym, status ("open" for both open ones) or kind."""
     query = sa.select(DataRequest)

@@ -15,7 +15,6 @@ arrives one minute later counts from Wednesday.
 
 from datetime import UTC, date, datetime, time, timedelta
 
-import holidays
 import sqlalchemy as sa
 
 from ..clock import KAZAKHSTAN_TIME, in_kazakhstan
@@ -32,6 +31,10 @@ class Calendar:
     """The library's Kazakhstan holidays with the operator's overrides on top."""
 
     def __init__(self, overrides=None):
+        # Imported on first use: the library takes a twentieth of a second to load, which
+        # every web process would otherwise pay at start, before any deadline is needed.
+        import holidays
+
         self._library = holidays.country_holidays(COUNTRY)
         self.overrides = dict(overrides or {})
 
