@@ -84,3 +84,16 @@ def test_block_one_record_depersonalise_and_correct(console_app):
 def test_staff_may_not_open_the_person_page(console_app):
     client, _ = signed_in_client(console_app)
     assert post(client, "/console/person", {"email": EMAIL}).status_code == 403
+
+
+def test_the_audit_log_filters_by_the_person(console_app):
+    new_enquiry(console_app)
+    new_enquiry(console_app, email="other@example.kz")
+    client, _ = signed_in_client(console_app, "responsible")
+    client.get("/console/enquiries/1")
+    client.get("/console/enquiries/2")
+    with console_app.app_context():
+        pseudonym = mailbox_pseudonym(mailbox_key(EMAIL))
+    page = client.get(f"/console/audit?person={pseudonym}")
+    assert page.text.count("enquiry:1") == 1 and "enquiry:2" not in page.text
+    assert "enquiry:2" in client.get("/console/audit?person=" + EMAIL).text  # not a filter

@@ -57,8 +57,11 @@ def audit_log():
     action = request.args.get("action") if request.args.get("action") in audit.ACTIONS else None
     operator_id = request.args.get("operator", type=int)
     before = request.args.get("before", type=int)
+    person = _pseudonym(request.args.get("person"))
     size = int(current_app.config["CONSOLE_PAGE_SIZE"])
-    rows = audit.entries(action=action, operator_id=operator_id, before_id=before, limit=size)
+    rows = audit.entries(
+        action=action, operator_id=operator_id, person=person, before_id=before, limit=size
+    )
     names = {op.id: op.email for op in services.all_operators()}
     older = rows[-1].id if len(rows) == size else None
     return render_template(
@@ -70,3 +73,11 @@ def audit_log():
         operator_id=operator_id,
         older=older,
     )
+
+
+def _pseudonym(value):
+    """A person filter: a mailbox pseudonym (64 hex digits), never an address."""
+    value = (value or "").strip().lower()
+    if len(value) == 64 and all(c in "0123456789abcdef" for c in value):
+        return value
+    return None
