@@ -20,6 +20,8 @@ from .models import STATUSES, Subscriber
 
 bp = Blueprint("newsletter_console", __name__, url_prefix="/console/subscribers")
 READERS = (STAFF, RESPONSIBLE)
+BLOCKED = "blocked"
+FILTERS = (*STATUSES, BLOCKED)
 WEEKS = 26
 
 
@@ -27,11 +29,13 @@ def _query():
     status = request.args.get("status")
     search = (request.args.get("q") or "").strip()[:200]
     select = sa.select(Subscriber).order_by(Subscriber.id.desc())
-    if status in STATUSES:
-        select = select.where(Subscriber.status == status)
+    if status == BLOCKED:  # processing suspended by the privacy engine
+        select = select.where(Subscriber.blocked_at.is_not(None))
+    elif status in STATUSES:
+        select = select.where(Subscriber.status == status, Subscriber.blocked_at.is_(None))
     if search:
         select = select.where(Subscriber.mailbox_key == mailbox_key(search))
-    return select, (status if status in STATUSES else None), search
+    return select, (status if status in FILTERS else None), search
 
 
 @bp.get("/")
