@@ -63,7 +63,7 @@ def subscribers():
         older=older,
         status=status,
         search=search,
-        statuses=STATUSES,
+        statuses=FILTERS,
     )
 
 
