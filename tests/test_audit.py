@@ -70,3 +70,12 @@ def test_views_searches_and_exports_are_logged_without_personal_data(console_app
     text = " ".join(f"{e.record_ids} {e.detail} {e.person}" for e in logged)
     for value in (ENQUIRY["email"], ENQUIRY["name"], ENQUIRY["phone"]):
         assert value not in text
+
+
+def test_the_log_exports_as_csv_for_the_authorised_body(console_app):
+    client, _ = signed_in_client(console_app, "admin")
+    response = client.get("/console/audit.csv")
+    assert response.mimetype == "text/csv"
+    lines = response.text.lstrip("\ufeff").splitlines()
+    assert lines[0].startswith("id,at_utc,operator_id,action") and len(lines) >= 3
+    assert entries(console_app)[-1].detail == "audit log"
