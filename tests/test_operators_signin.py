@@ -156,3 +156,25 @@ def test_disabling_an_operator_ends_their_sessions(console_app):
     assert response.status_code == 303
     assert staff.get("/console/").status_code == 302
     assert sign_in(console_app, console_app.test_client()).status_code == 401
+
+
+def test_an_admin_changes_a_role_which_ends_the_sessions_and_is_logged(console_app):
+    admin, admin_id = signed_in_client(console_app, "admin")
+    staff, staff_id = signed_in_client(console_app)
+    page = "/console/operators"
+    assert (
+        post(admin, f"/console/operators/{staff_id}/role", {"role": "nobody"}, page).status_code
+        == 400
+    )
+    assert (
+        post(
+            admin, f"/console/operators/{staff_id}/role", {"role": "responsible"}, page
+        ).status_code
+        == 303
+    )
+    assert staff.get("/console/").status_code == 302
+    with console_app.app_context():
+        assert db.session.get(Operator, staff_id).role == "responsible"
+        entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "role-changed"))
+        assert entry.operator_id == admin_id and entry.detail == "staff->responsible"
+        assert entry.record_ids == f"operator:{staff_id}"
