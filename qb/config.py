@@ -131,19 +131,18 @@ class Config:
     DKIM_SELECTOR = None
     DKIM_PRIVATE_KEY_FILE = None
 
-    # Personal data (qb/privacy, docs/privacy.md). The secret of mailbox pseudonyms (what
-    # the erasure journal and registers store instead of an address); None: derived from
-    # SECRET_KEY. Set it once and keep it: a new one gives every mailbox a new pseudonym.
-    PSEUDONYM_KEY = None
-    # The erasure journal, a file outside the database (None: instance/erasure-journal.jsonl).
-    ERASURE_JOURNAL = None
-
     # The request register (qb/requests, docs/requests.md). Working days to answer an access
     # request or a question: the Law names no number (Art. 25(2)(6)); the Rules reportedly 3.
     ACCESS_DEADLINE_WORKING_DAYS = 3
     # Who gets the daily reminder of requests due (the person responsible for organising
     # processing, Art. 25(3)); None: OPERATOR_EMAIL.
     RESPONSIBLE_EMAIL = None
+    # Personal data (qb/privacy, docs/privacy.md). The secret of mailbox pseudonyms (what
+    # the erasure journal and registers store instead of an address); None: derived from
+    # SECRET_KEY. Set it once and keep it: a new one gives every mailbox a new pseudonym.
+    PSEUDONYM_KEY = None
+    # The erasure journal, a file outside the database (None: instance/erasure-journal.jsonl).
+    ERASURE_JOURNAL = None
 
     # News and offers (qb/newsletter, docs/newsletter.md).
     NEWSLETTER_RATE_LIMIT = "5 per minute; 20 per hour"  # subscription POSTs per client
@@ -154,6 +153,24 @@ class Config:
     NEWSLETTER_SENDER = None
     # The list's List-Id (RFC 2919); None: newsletter.<the host of SITE_URL>.
     NEWSLETTER_LIST_ID = None
+
+    # Operator console (qb/operators, qb/console; docs/console.md). Sessions are rows: they
+    # end after this long without a request, and this long after sign-in whatever happens.
+    CONSOLE_IDLE_MINUTES = 30
+    CONSOLE_ABSOLUTE_HOURS = 12
+    # Argon2id for operator passwords, chosen by bench/argon2_params.py on the production
+    # machine for about 0.3 s per check (docs/performance.md has the measurement).
+    ARGON2_TIME_COST = 3
+    ARGON2_MEMORY_KIB = 131_072
+    ARGON2_PARALLELISM = 2
+    # Failed sign-ins: the wait after each failure doubles (2, 4, 8 … s) up to this, per
+    # account and per client address; never a lockout.
+    SIGNIN_MAX_DELAY_SECONDS = 60
+    # Sign-in POSTs per client address, whatever the account: each costs a password check.
+    CONSOLE_SIGNIN_RATE_LIMIT = "20 per minute"
+    # Rows per page of the console's lists, and the most rows one CSV export holds.
+    CONSOLE_PAGE_SIZE = 50
+    CONSOLE_EXPORT_MAX_ROWS = 100_000
 
 
 def load_config(app, test_config=None):

@@ -29,3 +29,17 @@ def _sqlite_pragmas(busy_ms):
         cursor.close()
 
     return on_connect
+
+
+def only_this_dialect(dialect):
+    """An Alembic include_object that leaves out of the comparison an index the models make
+    on another database only (Index.ddl_if(dialect=...): PostgreSQL's trigram indexes)."""
+
+    def include(obj, _name, type_, _reflected, _compare_to):
+        ddl_if = getattr(obj, "_ddl_if", None)
+        if type_ == "index" and ddl_if is not None and ddl_if.dialect:
+            wanted = ddl_if.dialect
+            return dialect in ((wanted,) if isinstance(wanted, str) else wanted)
+        return True
+
+    return include

@@ -24,11 +24,15 @@ PURPOSES = {
     "newsletter": "Sending news and offers to a subscriber who confirmed",
     "mail": "Delivering the site's mail, and the record of each transfer",
     "cookie-proof": "Proof of the visitor's choice about cookies and analytics",
+    "console-access": "Signing the operator's staff in to the console and naming them "
+    "in its audit log",
 }
 GROUNDS = {
     "consent": "Consent of the person (Law 94-V Art. 7(1), 8)",
     "consent-proof": "The operator's duty to prove consent and log transfers "
     "(Law 94-V Art. 25(2)(5), 22(1)(5))",
+    "access-control": "The operator's duty to protect personal data and record who "
+    "reached it (Law 94-V Art. 22, 25)",
 }
 # Periods: {setting} is filled in from the configuration when the register is written.
 RETENTION = {
@@ -38,6 +42,8 @@ RETENTION = {
     "{NEWSLETTER_CONFIRM_DAYS} days (NEWSLETTER_CONFIRM_DAYS)",
     "with-subject": "As long as the enquiry or subscription it belongs to",
     "cookie-choice": "As long as the record of the choice is kept (docs/consent.md)",
+    "operator-account": "As long as the account exists; a disabled account is kept so that "
+    "the audit log's operator ids keep naming one person",
 }
 # Who else receives the data. The operator's mailbox is hosted by a third party, in a
 # country the settings name: the register resolves both from the configuration.

@@ -17,6 +17,7 @@ from .site import (  # noqa: F401 - kept importable from tests.conftest
 
 pytest_plugins = [
     "tests.fixtures.app",
+    "tests.fixtures.console",
     "tests.fixtures.postgres",
     "tests.fixtures.redis",
     "tests.fixtures.smtp",

@@ -13,7 +13,7 @@ from qb.cookies import services as cookie_services
 from .site import ANALYTICS_SETTINGS, ROOT
 
 QB = ROOT / "qb"
-SHARED = {"outbox", "consent", "privacy", "requests"}
+SHARED = {"outbox", "consent", "privacy", "requests", "operators"}
 # A layered shared service may use the shared services below it (never a feature).
 LAYERED = {"privacy": {"consent", "outbox"}, "requests": {"outbox"}}
 FEATURE_FOLDERS = {p.name for p in QB.iterdir() if (p / "__init__.py").is_file()} - SHARED
@@ -73,6 +73,7 @@ def test_views_fit_on_a_screen():
 
 def test_features_announce_console_pages_through_the_registry(make_app):
     app = make_app()
+    app.extensions.pop("qb_console_pages")  # the pages the site announces, set aside
     assert console_pages(app) == []
     add_console_page(app, ConsolePage("contact.console", "Enquiries", ("staff", "admin"), 10))
     add_console_page(app, ConsolePage("cookies.console", "Cookie choices", ("admin",), 20))
@@ -80,6 +81,15 @@ def test_features_announce_console_pages_through_the_registry(make_app):
     assert [p.endpoint for p in console_pages(app, role="staff")] == ["contact.console"]
     with pytest.raises(ValueError, match="twice"):
         add_console_page(app, ConsolePage("contact.console", "Again", ("staff",)))
+
+
+def test_every_announced_console_page_is_a_guarded_console_view(make_app):
+    app = make_app()
+    pages = console_pages(app)
+    assert pages
+    for page in pages:
+        view = app.view_functions[page.endpoint]
+        assert set(page.roles) <= set(view.console_roles), page.endpoint
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 import phonenumbers
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
@@ -96,3 +97,11 @@ class EnquiryForm(ScreenedForm):
             "message": self.message.data,
             "newsletter": self.newsletter.data is True,
         }
+
+
+class HandledForm(FlaskForm):
+    """The console's "mark handled" button: a POST with its CSRF token and nothing else."""
+
+    class Meta:
+        def get_translations(self, form):
+            return None

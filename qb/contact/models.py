@@ -30,7 +30,22 @@ class Enquiry(db.Model):
     __tablename__ = "enquiry"
     # Never reuse an id, even after the newest enquiries are destroyed: mail refs
     # ("enquiry:12") and the numbers in the operator's mailbox must keep meaning one enquiry.
-    __table_args__ = {"sqlite_autoincrement": True}
+    __table_args__ = (
+        # The console's list: newest first within a status, a page at a time (keyset on id).
+        sa.Index("ix_enquiry_status_id", "status", "id"),
+        # The console's text search (ILIKE '%…%') on PostgreSQL: trigram indexes (pg_trgm).
+        # SQLite has none: it scans (docs/console.md).
+        *(
+            sa.Index(
+                f"ix_enquiry_{column}_trgm",
+                column,
+                postgresql_using="gin",
+                postgresql_ops={column: "gin_trgm_ops"},
+            ).ddl_if(dialect="postgresql")
+            for column in ("message", "name")
+        ),
+        {"sqlite_autoincrement": True},
+    )
     __personal__ = Holder(
         kind="enquiry",
         mailbox_column="mailbox_key",

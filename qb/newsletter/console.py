@@ -1,0 +1,126 @@
+"""The newsletter's console pages: subscribers (search, states, keyset pages, export) and
+subscribers over time."""
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import Blueprint, current_app, render_template, request
+from flask_babel import gettext
+
+from ..charts import bar_chart, short_date
+from ..clock import utcnow
+from ..extensions import db
+from ..i18n import local_datetime
+from ..mailbox import mailbox_key
+from ..operators import audit
+from ..operators.access import console_required, current_operator
+from ..operators.exports import csv_response
+from ..operators.models import RESPONSIBLE, STAFF
+from .models import STATUSES, Subscriber
+
+bp = Blueprint("newsletter_console", __name__, url_prefix="/console/subscribers")
+READERS = (STAFF, RESPONSIBLE)
+BLOCKED = "blocked"
+FILTERS = (*STATUSES, BLOCKED)
+WEEKS = 26
+
+
+def _query():
+    status = request.args.get("status")
+    search = (request.args.get("q") or "").strip()[:200]
+    select = sa.select(Subscriber).order_by(Subscriber.id.desc())
+    if status == BLOCKED:  # processing suspended by the privacy engine
+        select = select.where(Subscriber.blocked_at.is_not(None))
+    elif status in STATUSES:
+        select = select.where(Subscriber.status == status, Subscriber.blocked_at.is_(None))
+    if search:
+        select = select.where(Subscriber.mailbox_key == mailbox_key(search))
+    return select, (status if status in FILTERS else None), search
+
+
+@bp.get("/")
+@console_required(*READERS)
+def subscribers():
+    """Subscribers, newest first; a search by address finds every spelling of it."""
+    select, status, search = _query()
+    size = int(current_app.config["CONSOLE_PAGE_SIZE"])
+    if before := request.args.get("before", type=int):
+        select = select.where(Subscriber.id < before)
+    rows = list(db.session.scalars(select.limit(size + 1)))
+    older = rows[size - 1].id if len(rows) > size else None
+    rows = rows[:size]
+    audit.record(
+        "search" if search else "view",
+        operator=current_operator(),
+        rows=len(rows),
+        record_ids=[f"subscriber:{r.id}" for r in rows][:40],
+        detail=f"status={status}" if status else "",
+    )
+    db.session.commit()
+    return render_template(
+        "newsletter/console_list.html",
+        rows=rows,
+        older=older,
+        status=status,
+        search=search,
+        statuses=FILTERS,
+    )
+
+
+@bp.get("/export.csv")
+@console_required(RESPONSIBLE)
+def export():
+    select, status, _search = _query()
+    limit = int(current_app.config["CONSOLE_EXPORT_MAX_ROWS"])
+    rows = list(db.session.scalars(select.limit(limit)))
+    audit.record(
+        "export",
+        operator=current_operator(),
+        rows=len(rows),
+        detail=f"subscribers status={status or 'all'}",
+    )
+    db.session.commit()
+    header = [
+        gettext("No."),
+        gettext("Since"),
+        gettext("Name"),
+        gettext("E-mail address"),
+        gettext("Language"),
+        gettext("State"),
+    ]
+    cells = (
+        [r.id, local_datetime(r.created_at), r.name, r.email, r.language, r.status] for r in rows
+    )
+    return csv_response("subscribers.csv", header, cells)
+
+
+def weekly_totals(now=None):
+    """[(Monday, subscribers held at the end of that week)] for the last WEEKS weeks."""
+    now = now or utcnow()
+    monday = (now - timedelta(days=now.weekday())).replace(
+        hour=0, minute=0, second=0, microsecond=0
+    )
+    starts = [monday - timedelta(days=7 * (WEEKS - 1 - i)) for i in range(WEEKS)]
+    totals = []
+    for start in starts:
+        end = start + timedelta(days=7)
+        count = db.session.scalar(
+            sa.select(sa.func.count(Subscriber.id)).where(Subscriber.created_at < end)
+        )
+        totals.append((start, count))
+    return totals
+
+
+@bp.get("/chart")
+@console_required(*READERS)
+def chart():
+    """Subscribers over time (those held now, by when they subscribed)."""
+    weeks = weekly_totals()
+    labels = [short_date(monday) for monday, _count in weeks]
+    svg = bar_chart(
+        title=gettext("Subscribers over time"),
+        description=gettext("Subscribers at the end of each of the last 26 weeks."),
+        labels=labels,
+        series=[(gettext("Subscribers"), [c for _m, c in weeks])],
+    )
+    return render_template("newsletter/console_chart.html", svg=svg, labels=labels, weeks=weeks)

@@ -1,0 +1,45 @@
+"""Charts drawn on the server (title, description, the same figures as a table) and the
+subscriber pages."""
+
+import re
+
+from .console_helpers import signed_in_client
+from .factories import new_cookie_choice, new_enquiry
+
+
+def test_enquiries_per_week(console_app):
+    for _ in range(3):
+        new_enquiry(console_app)
+    client, _ = signed_in_client(console_app)
+    page = client.get("/console/enquiries/chart")
+    assert page.status_code == 200
+    assert 'role="img"' in page.text and "<title id=" in page.text and "<desc id=" in page.text
+    assert "style=" not in page.text and "<script" not in page.text
+    cells = re.findall(r'aria-hidden="true">Өтініштер</span> (\d+)</td>', page.text)
+    assert len(cells) == 26 and cells[-1] == "3" and sum(map(int, cells)) == 3
+
+
+def test_consent_choices_per_day_by_method(make_app):
+    from .console_helpers import CONSOLE_SETTINGS
+    from .site import ANALYTICS_SETTINGS
+
+    app = make_app(tables=True, **ANALYTICS_SETTINGS, **CONSOLE_SETTINGS)
+    new_cookie_choice(app, "accept_all", granted=("ga",))
+    new_cookie_choice(app, "reject_all")
+    new_cookie_choice(app, "reject_all")
+    client, _ = signed_in_client(app, "responsible")
+    page = client.get("/console/consent-choices/")
+    assert page.status_code == 200 and 'role="img"' in page.text
+    assert (
+        re.findall(r'aria-hidden="true">барлығынан бас тарту</span> (\d+)</td>', page.text)[-1]
+        == "2"
+    )
+
+
+def test_subscribers_list_and_chart(console_app):
+    new_enquiry(console_app, newsletter=True)
+    client, _ = signed_in_client(console_app)
+    page = client.get("/console/subscribers/")
+    assert page.status_code == 200 and "asel" in page.text.lower()
+    assert client.get("/console/subscribers/chart").status_code == 200
+    assert client.get("/console/subscribers/export.csv").status_code == 403
