@@ -122,6 +122,7 @@ def test_pages_get_the_sites_own_headers_and_compression(front):
     assert answer.status == 200
     assert answer.headers["Content-Encoding"] == "gzip"
     assert "frame-ancestors 'none'" in answer.headers["Content-Security-Policy"]
+    assert "X-Frame-Options" not in answer.headers  # by design: frame-ancestors does it
     # The site saw HTTPS through nginx: its session cookie is __Host- and Secure.
     cookie = answer.headers["Set-Cookie"]
     assert cookie.startswith("__Host-session=") and "Secure" in cookie
