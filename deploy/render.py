@@ -51,6 +51,7 @@ def fields(args):
         "TLS_CERTIFICATE": args.certificate or f"/etc/letsencrypt/live/{canonical}/fullchain.pem",
         "TLS_KEY": args.key or f"/etc/letsencrypt/live/{canonical}/privkey.pem",
         "UPSTREAM": args.upstream,
+        "ACME_ROOT": args.acme_root,
         "STATIC_ROOT": str(Path(args.static_root).resolve()),
         "STATIC_VERSIONS": static_versions(args.static_root),
         "MAX_BODY": str(MAX_CONTENT_LENGTH),
@@ -87,6 +88,9 @@ def parse(argv=None):
     parser.add_argument("--key", help="PEM private key (default: Let's Encrypt's path)")
     parser.add_argument("--upstream", default="127.0.0.1:8000", help="gunicorn's address")
     parser.add_argument("--static-root", default=str(ROOT / "static"))
+    parser.add_argument(
+        "--acme-root", default="/var/www/letsencrypt", help="certbot --webroot folder"
+    )
     parser.add_argument("--http-port", type=int, default=80)
     parser.add_argument("--https-port", type=int, default=443)
     parser.add_argument("--listen-address", default="", help="listen on this address only")

@@ -236,6 +236,8 @@ class Front:
         self.url = "https://127.0.0.1" + ("" if https_port == 443 else f":{https_port}")
         self.ca, self.certificate, self.key = make_authority(self.folder / "tls")
         self.site_dir = self.folder / "nginx-site"
+        self.acme_root = self.folder / "acme"
+        (self.acme_root / ".well-known" / "acme-challenge").mkdir(parents=True)
         self.render_output = self._render(upstream)
         self.config = self.folder / "nginx.conf"
         self.config.write_text(main_config(self.folder, self.site_dir / "qb.conf", nginx_workers))
@@ -260,6 +262,8 @@ class Front:
             "--listen-address",
             "127.0.0.1",
             "--no-ipv6",
+            "--acme-root",
+            str(self.acme_root),
         ]
         render.main(args)
         return args

@@ -85,6 +85,14 @@ def test_the_rendered_configuration_passes_nginx_t(front):
     assert "warn" not in output
 
 
+def test_plain_http_answers_only_the_certificate_authoritys_challenges(front):
+    token = front.acme_root / ".well-known" / "acme-challenge" / "t0ken"
+    token.write_text("t0ken.key")
+    answer = fetch(front, "GET", "/.well-known/acme-challenge/t0ken", tls=False)
+    assert (answer.status, answer.text) == (200, "t0ken.key")
+    assert fetch(front, "GET", "/.well-known/acme-challenge/x", tls=False).status == 404
+
+
 def test_plain_http_only_redirects_to_https(front):
     answer = fetch(
         front,
