@@ -50,7 +50,7 @@ def fields(args):
         "LISTEN_HTTPS6": "" if args.no_ipv6 else f"[::]:{args.https_port}",
         "TLS_CERTIFICATE": args.certificate or f"/etc/letsencrypt/live/{canonical}/fullchain.pem",
         "TLS_KEY": args.key or f"/etc/letsencrypt/live/{canonical}/privkey.pem",
-        "UPSTREAM": args.upstream,
+        "UPSTREAM": args.upstream or ["127.0.0.1:8000"],
         "ACME_ROOT": args.acme_root,
         "STATIC_ROOT": str(Path(args.static_root).resolve()),
         "STATIC_VERSIONS": static_versions(args.static_root),
@@ -61,6 +61,8 @@ def fields(args):
 
 
 def fill(template, values):
+    """The template with its fields filled; a line whose field is a list is repeated for
+    each item, a line whose field is empty is left out."""
     out = []
     for line in template.splitlines():
         names = re.findall(r"@([A-Z0-9_]+)@", line)
@@ -69,9 +71,12 @@ def fill(template, values):
             raise SystemExit(f"unknown field(s) {unknown} in: {line}")
         if any(values[n] == "" and n != "HTTPS_SUFFIX" for n in names):
             continue
+        lines = [line]
         for name in names:
-            line = line.replace(f"@{name}@", values[name])
-        out.append(line)
+            value = values[name]
+            items = value if isinstance(value, list) else [value]
+            lines = [one.replace(f"@{name}@", item) for one in lines for item in items]
+        out.extend(lines)
     return "\n".join(out) + "\n"
 
 
@@ -86,7 +91,9 @@ def parse(argv=None):
     parser.add_argument("--out", required=True, help="folder to write qb.conf and qb-proxy.conf to")
     parser.add_argument("--certificate", help="PEM chain (default: Let's Encrypt's path)")
     parser.add_argument("--key", help="PEM private key (default: Let's Encrypt's path)")
-    parser.add_argument("--upstream", default="127.0.0.1:8000", help="gunicorn's address")
+    parser.add_argument(
+        "--upstream", action="append", help="gunicorn's address (repeat for several hosts)"
+    )
     parser.add_argument("--static-root", default=str(ROOT / "static"))
     parser.add_argument(
         "--acme-root", default="/var/www/letsencrypt", help="certbot --webroot folder"
