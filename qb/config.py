@@ -135,6 +135,13 @@ class Config:
     DKIM_SELECTOR = None
     DKIM_PRIVATE_KEY_FILE = None
 
+    # Personal data (qb/privacy, docs/privacy.md). The secret of mailbox pseudonyms (what
+    # the erasure journal and registers store instead of an address); None: derived from
+    # SECRET_KEY. Set it once and keep it: a new one gives every mailbox a new pseudonym.
+    PSEUDONYM_KEY = None
+    # The erasure journal, a file outside the database (None: instance/erasure-journal.jsonl).
+    ERASURE_JOURNAL = None
+
     # News and offers (qb/newsletter, docs/newsletter.md).
     NEWSLETTER_RATE_LIMIT = "5 per minute; 20 per hour"  # subscription POSTs per client
     NEWSLETTER_MIN_FILL_SECONDS = 2  # a form sent sooner is most likely a bot
