@@ -41,6 +41,7 @@ def parse(argv=None):
     parser.add_argument("--warmup", type=float, default=5.0)
     parser.add_argument("--hosts", type=int, default=1, help="site instances behind nginx")
     parser.add_argument("--senders", type=int, default=0, help="outbox workers during the run")
+    parser.add_argument("--server", choices=("gunicorn", "granian"), default="gunicorn")
     return parser.parse_args(argv)
 
 
@@ -67,7 +68,7 @@ def main(argv=None):
         settings.update(sink.settings(), OUTBOX_BACKGROUND=True)
     print(
         f"mixed load: {args.database}{' + Redis' if redis else ''}, {args.hosts} site "
-        f"instance(s) x gunicorn 2 workers x 4 threads, {args.connections} connections, "
+        f"instance(s) x {args.server} 2 workers x 4 threads, {args.connections} connections, "
         f"{args.duration:.0f} s, {args.senders} outbox worker(s)",
         flush=True,
     )
