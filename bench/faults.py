@@ -171,11 +171,11 @@ def report(faults, results, elapsed):
 
 
 def duplicates_by_fault(faults, sink):
-    """Which fault each second copy of a message followed (the last fault begun before it)."""
+    """The fault each message that arrived twice was first sent in (the last one begun)."""
     for times in sink.times.values():
         if len(times) > 1:
             later = times[1]
-            before = [name for name, start, _ in faults.windows if start <= later]
+            before = [name for name, start, _ in faults.windows if start <= times[0]]
             after = f"after '{before[-1]}'" if before else "before any fault"
             print(
                 f"a message arrived {len(times)} times; second copy {later - times[0]:.1f} s "
