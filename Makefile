@@ -38,8 +38,10 @@ $(VENV)/.installed-dev: $(VENV)/.installed $(DEV_LOCK)
 	$(BIN)/pip install --quiet --require-hashes -r $(DEV_LOCK)
 	touch $@
 
+# No install scripts: the Observatory's downloads lists from the network, and Java for the
+# Nu Html Checker comes from apt (tools/install-system-deps.sh).
 node_modules/.installed: package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $@
 
 instance/config.py:

@@ -55,7 +55,7 @@ def find_lighthouse(explicit=None):
         print("node_modules/.bin/lighthouse is missing: running npm ci", flush=True)
         try:
             subprocess.run(
-                ["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"],
+                ["npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"],
                 cwd=ROOT,
                 check=True,
                 timeout=NPM_TIMEOUT_S,

@@ -124,6 +124,58 @@ def start_site(workdir, port=None):
     return Server("site", "wsgi:app", port, site_environment(port, workdir), ROOT, workdir)
 
 
+def granian_command(port, app="wsgi:app", workers=2, threads=4):
+    """granian serving a WSGI app like gunicorn.conf.py serves it: two worker processes,
+    loopback only, no access log, threads for the blocking WSGI calls."""
+    return [
+        sys.executable,
+        "-m",
+        "granian",
+        "--interface",
+        "wsgi",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        "--blocking-threads",
+        str(threads),
+        "--no-access-log",
+        app,
+    ]
+
+
+class GranianServer(Server):
+    """The site under granian (WSGI) instead of gunicorn; the same environment."""
+
+    def __init__(self, name, app, port, env, cwd, workdir):
+        self.name = name
+        self.port = port
+        self.url = f"http://127.0.0.1:{port}"
+        self.log_path = Path(workdir) / f"{name}.log"
+        with open(self.log_path, "wb") as log:
+            self.proc = subprocess.Popen(
+                granian_command(port, app),
+                cwd=cwd,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+
+
+def start_granian(workdir, port=None):
+    """The site (wsgi:app) under granian with two workers."""
+    port = port or free_port()
+    env = site_environment(port, workdir)
+    env["QB_SQLALCHEMY_DATABASE_URI"] = env["QB_SQLALCHEMY_DATABASE_URI"].replace(
+        "bench.sqlite3", "bench-granian.sqlite3"
+    )
+    return GranianServer("granian", "wsgi:app", port, env, ROOT, workdir)
+
+
 def start_minimal(workdir, port=None):
     """bench/minimal_app.py under the same gunicorn config."""
     port = port or free_port()

@@ -5,7 +5,7 @@ import click
 from babel.messages.frontend import CommandLineInterface
 from flask.cli import AppGroup
 
-from . import catalogue_check
+from . import backup, catalogue_check
 from .config import ROOT
 from .content_check import ContentCheck
 from .i18n import LANGUAGES
@@ -113,3 +113,4 @@ def init_app(app):
     """Register the command groups."""
     app.cli.add_command(translate)
     app.cli.add_command(content)
+    backup.init_app(app)

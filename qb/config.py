@@ -56,6 +56,10 @@ class Config:
 
     SQLALCHEMY_DATABASE_URI = f"sqlite:///{INSTANCE / 'qb.sqlite3'}"
     SQLITE_BUSY_TIMEOUT_MS = 15_000
+    # `flask backup` (SQLite): where backups go and how many days they are kept, at most the
+    # shortest retention period (ENQUIRY_RETENTION_DAYS, NEWSLETTER_CONFIRM_DAYS).
+    BACKUP_DIR = str(INSTANCE / "backups")
+    BACKUP_KEEP_DAYS = 7
     # Statement parameters may hold personal data: keep them out of error messages and logs.
     SQLALCHEMY_ENGINE_OPTIONS = {"hide_parameters": True}
 

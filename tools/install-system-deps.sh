@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Makes sure the programs the tests drive are present: Debian's Chromium for the browser
-# tests, Java for the Nu Html Checker and the PostgreSQL server for the database tests.
+# tests, Java for the Nu Html Checker, the PostgreSQL server for the database tests, Redis,
+# and nginx with openssl for the test of the production front (deploy/).
 # As root it installs what is missing with apt; otherwise it names what is missing and
 # fails, so no test is ever silently skipped.
 set -euo pipefail
@@ -12,6 +13,10 @@ command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || command -v initdb >/dev/null 2>&1 \
   || missing+=(postgresql)
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+# nginx is installed but never started or enabled here (Debian starts it on install only
+# where services may start); the front test runs its own, on loopback ports.
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 if [ "${QB_WITH_BENCH_TOOLS:-0}" = 1 ]; then
   command -v wrk >/dev/null 2>&1 || missing+=(wrk)
 fi
