@@ -7,7 +7,8 @@ import threading
 import time
 import weakref
 
-from .sender import backoff_seconds, next_due_in, send_due
+from .results import backoff_seconds
+from .sender import next_due_in, send_due
 
 log = logging.getLogger(__name__)
 _lock = threading.Lock()

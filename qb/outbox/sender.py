@@ -1,7 +1,6 @@
 """Delivery passes: claim due rows atomically, send them outside any transaction, record results."""
 
 import logging
-import random
 import smtplib
 from dataclasses import dataclass
 from datetime import timedelta
@@ -11,8 +10,9 @@ import sqlalchemy as sa
 from ..clock import utcnow
 from ..extensions import db
 from .messages import compose
-from .models import BULK, FAILED, PENDING, SENDING, SENT, OutboxMessage
+from .models import BULK, PENDING, SENDING, OutboxMessage
 from .pacing import Pace
+from .results import record_failure, record_sent
 from .signing import load_signer
 from .transport import make_transport
 
@@ -208,76 +208,6 @@ def classify(exc):
     if isinstance(exc, (smtplib.SMTPServerDisconnected, OSError)):
         return type(exc).__name__, False, True  # refused, timeout, TLS failure, disconnect
     return type(exc).__name__, True, False
-
-
-def record_sent(row, where):
-    """Keep the row as the record of the transfer; drop the content (data minimisation)."""
-    with db.engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            # Not waiting for the disk here is what lets one sender pass 50 messages/s. A crash
-            # could lose the last few records, and those messages would go out again with the
-            # same Message-ID: the at-least-once window the claim already accepts.
-            conn.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
-        conn.execute(
-            sa.update(outbox)
-            .where(outbox.c.id == row["id"])
-            .values(
-                status=SENT,
-                sent_at=utcnow(),
-                locked_until=None,
-                last_error=None,
-                body_text=None,
-                body_html=None,
-                headers=None,
-                reply_to=None,
-                reply_to_name=None,
-            )
-        )
-    if where is None:
-        log.info("outbox: sent message %s (%s)", row["id"], row["kind"])
-    else:
-        # A warning: in development that is the point, in production mail is not going out.
-        log.warning(
-            "outbox: no MAIL_SERVER set, wrote message %s (%s) to %s", row["id"], row["kind"], where
-        )
-
-
-def record_failure(config, row, label, *, permanent, result):
-    """Retry later with exponential backoff and jitter, or give up and keep it as failed."""
-    attempts = row["attempts"]
-    give_up = permanent or attempts >= int(config["OUTBOX_MAX_ATTEMPTS"])
-    values = {"locked_until": None, "last_error": label[:100]}
-    if give_up:
-        values["status"] = FAILED
-        result.failed += 1
-        log.warning(
-            "outbox: message %s (%s) failed after %s attempts: %s",
-            row["id"],
-            row["kind"],
-            attempts,
-            label,
-        )
-    else:
-        delay = backoff_seconds(config, attempts)
-        values.update(status=PENDING, next_attempt_at=utcnow() + timedelta(seconds=delay))
-        result.deferred += 1
-        log.info(
-            "outbox: message %s (%s) deferred after attempt %s: %s; retry in %.0f s",
-            row["id"],
-            row["kind"],
-            attempts,
-            label,
-            delay,
-        )
-    with db.engine.begin() as conn:
-        conn.execute(sa.update(outbox).where(outbox.c.id == row["id"]).values(**values))
-
-
-def backoff_seconds(config, attempts):
-    """base·2^(attempts-1), capped, times a random factor in [0.5, 1] so senders spread out."""
-    base = float(config["OUTBOX_RETRY_BASE_SECONDS"])
-    cap = float(config["OUTBOX_RETRY_MAX_SECONDS"])
-    return min(cap, base * 2 ** max(attempts - 1, 0)) * random.uniform(0.5, 1.0)
 
 
 def next_due_in(config, *, bulk=True):
