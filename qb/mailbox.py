@@ -22,12 +22,15 @@ its shortest), so it fits the 254 characters of the stored address. Keys are sto
 0005_mailbox_key does.
 """
 
+import hashlib
+import hmac
 import re
 import string
 import unicodedata
 from dataclasses import dataclass
 
 import idna
+from flask import current_app
 
 
 @dataclass(frozen=True)
@@ -144,3 +147,20 @@ def _without_tag(local):
     """`name+tag` as `name`; a local part that starts with "+" (a phone number) stays whole."""
     name, plus, _tag = local.partition("+")
     return name if plus and name else local
+
+
+def mailbox_pseudonym(key):
+    """An HMAC-SHA256 (hex) of a mailbox key: names one mailbox without holding its address.
+
+    What is kept about "who" outside the personal tables (the erasure journal, a request
+    register, an audit log) stores this, never the key. The secret is PSEUDONYM_KEY, or one
+    derived from SECRET_KEY; changing it gives every mailbox a new pseudonym.
+    """
+    config = current_app.config
+    secret = (
+        config.get("PSEUDONYM_KEY")
+        or hmac.new(
+            str(config["SECRET_KEY"]).encode("utf-8"), b"qb mailbox pseudonym", hashlib.sha256
+        ).hexdigest()
+    )
+    return hmac.new(str(secret).encode("utf-8"), key.encode("utf-8"), hashlib.sha256).hexdigest()

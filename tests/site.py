@@ -43,6 +43,7 @@ def test_settings(tmp_path, **overrides):
         # Mail: .eml files under tmp_path, no background sender unless a test turns it on.
         "OUTBOX_EML_DIR": str(tmp_path / "mail"),
         "OUTBOX_BACKGROUND": False,
+        "ERASURE_JOURNAL": str(tmp_path / "erasure-journal.jsonl"),
         **overrides,
     }
 

@@ -12,13 +12,14 @@ from babel import Locale
 from flask import current_app, render_template
 from flask_babel import force_locale
 from markupsafe import Markup
+from sqlalchemy.dialects import postgresql, sqlite
 
 from ..clock import utcnow
 from ..content import policy_revision
 from ..extensions import db
 from ..i18n import LANGUAGES
 from ..operator import legal_name, mailbox_provider
-from .models import PURPOSES, ConsentRecord
+from .models import PURPOSES, ConsentRecord, ConsentText
 
 HOME_COUNTRY = "KZ"  # where the site's database is (Law 94-V Art. 12(2))
 
@@ -80,12 +81,15 @@ def new_consent(*, purpose, status, language, method, subject=None):
     The caller adds and commits it with the data it covers, setting `subject` once that
     has an id.
     """
+    text = consent_text(purpose, language)
+    version, digest = text_version(purpose), text_digest(text)
+    archive_text(digest, purpose=purpose, language=language, version=version, text=text)
     return ConsentRecord(
         subject=subject,
         purpose=purpose,
         status=status,
-        text_version=text_version(purpose),
-        text_sha256=text_digest(consent_text(purpose, language)),
+        text_version=version,
+        text_sha256=digest,
         policy_revision=policy_revision().number,
         language=language,
         method=method,
@@ -105,3 +109,34 @@ def unlink(subjects, reason, now=None):
         .values(subject=None, destroyed_at=now or utcnow(), destroyed_reason=reason)
     )
     return result.rowcount
+
+
+def archive_text(digest, *, purpose, language, version, text):
+    """Keep `text` in the consent-text archive under its SHA-256, once; the caller commits.
+
+    Runs with every new record, in its transaction, so a record's text is archived exactly
+    when the record is; a text already archived keeps its first_shown_at.
+    """
+    dialect = db.session.get_bind().dialect.name
+    insert = (postgresql if dialect == "postgresql" else sqlite).insert(ConsentText)
+    db.session.execute(
+        insert.values(
+            sha256=digest,
+            purpose=purpose,
+            language=language,
+            version=version,
+            text=str(text),
+            first_shown_at=utcnow(),
+        ).on_conflict_do_nothing(index_elements=["sha256"])
+    )
+
+
+def archived_text(text_sha256):
+    """(text, language, purpose, version) of an archived consent text, or None.
+
+    Records made before the archive existed (migration 0008) may find none.
+    """
+    row = db.session.get(ConsentText, text_sha256)
+    if row is None:
+        return None
+    return row.text, row.language, row.purpose, row.version

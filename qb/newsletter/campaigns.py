@@ -146,7 +146,7 @@ def audience():
     """Confirmed subscribers per language: {lang: count}."""
     query = (
         sa.select(Subscriber.language, sa.func.count())
-        .where(Subscriber.status == CONFIRMED)
+        .where(Subscriber.status == CONFIRMED, Subscriber.blocked_at.is_(None))
         .group_by(Subscriber.language)
     )
     return dict(db.session.execute(query).all())
@@ -165,7 +165,11 @@ def queue_campaign(campaign, progress=None, stop=None, batch=BATCH):
     while not (stop and stop()):
         subscribers = db.session.execute(
             sa.select(Subscriber.id, Subscriber.email, Subscriber.name, Subscriber.language)
-            .where(Subscriber.status == CONFIRMED, Subscriber.id > after)
+            .where(
+                Subscriber.status == CONFIRMED,
+                Subscriber.blocked_at.is_(None),  # blocked: processing suspended
+                Subscriber.id > after,
+            )
             .order_by(Subscriber.id)
             .limit(batch)
             .with_for_update(read=True)
@@ -187,7 +191,9 @@ def queue_campaign(campaign, progress=None, stop=None, batch=BATCH):
 
 
 def _drop_copies_for_leavers(campaign, ids):
-    still = sa.select(Subscriber.id).where(Subscriber.id.in_(ids), Subscriber.status == CONFIRMED)
+    still = sa.select(Subscriber.id).where(
+        Subscriber.id.in_(ids), Subscriber.status == CONFIRMED, Subscriber.blocked_at.is_(None)
+    )
     gone = set(ids) - set(db.session.scalars(still))
     if gone:
         keys = [f"{campaign.key_prefix()}{sid}" for sid in gone]

@@ -98,6 +98,7 @@ def claim(config, *, after=0, ignore_backoff=False, bulk=False):
         due = sa.and_(due, outbox.c.next_attempt_at <= now)
     due = sa.or_(due, sa.and_(outbox.c.status == SENDING, outbox.c.locked_until <= now))
     due = sa.and_(due, outbox.c.priority >= BULK if bulk else outbox.c.priority < BULK)
+    due = sa.and_(due, outbox.c.blocked_at.is_(None))  # held: its person is blocked
     size = int(config["OUTBOX_BATCH_SIZE"])
     if bulk and (per_second := float(config["OUTBOX_BULK_PER_SECOND"])) > 0:
         size = max(1, min(size, int(per_second)))

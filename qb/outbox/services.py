@@ -11,9 +11,10 @@ from sqlalchemy.dialects import postgresql, sqlite
 from ..clock import utcnow
 from ..extensions import db
 from ..i18n import localized_path
+from ..mailbox import mailbox_key, mailbox_pseudonym
 from . import background
 from .messages import clean_body, clean_header, make_message_id
-from .models import FAILED, NORMAL, PENDING, SENDING, STATUSES, OutboxMessage
+from .models import FAILED, NORMAL, PENDING, SENDING, STATUSES, OutboxHold, OutboxMessage
 
 log = logging.getLogger(__name__)
 POLICY_PATH = "/politika"  # the personal data policy, linked from every mail's footer
@@ -76,6 +77,8 @@ def queue_mail(
         if existing is not None:
             return existing
     message = OutboxMessage(**_row(**locals()))
+    if held_values(_hold_keys(to, reply_to, ref)):
+        message.blocked_at = message.created_at
     db.session.add(message)
     return message
 
@@ -131,6 +134,7 @@ def queue_many(messages) -> int:
     rows = [_row(**message) for message in messages]
     if not rows:
         return 0
+    _mark_held(rows)
     dialect = db.session.get_bind().dialect.name
     insert = (postgresql if dialect == "postgresql" else sqlite).insert(OutboxMessage)
     statement = insert.on_conflict_do_nothing(index_elements=["idempotency_key"])
@@ -192,4 +196,51 @@ def retry_failed(ids=None) -> list[int]:
 def forget_mail(ref: str) -> int:
     """Delete every outbox row that belongs to `ref` (erasure); the caller commits."""
     result = db.session.execute(sa.delete(OutboxMessage).where(OutboxMessage.ref == ref))
+    return result.rowcount
+
+
+# Holds: a blocked person's mail is stored but not sent (qb/privacy block and unblock).
+
+
+def mailbox_hold(key: str) -> str:
+    """The hold value of a mailbox key: its pseudonym, never the address."""
+    return f"mailbox:{mailbox_pseudonym(key)}"
+
+
+def _hold_keys(to, reply_to, ref):
+    keys = [mailbox_hold(mailbox_key(address)) for address in (to, reply_to) if address]
+    return keys + ([ref] if ref else [])
+
+
+def held_values(values) -> set[str]:
+    """Which of `values` (mailbox_hold values or subjects) are held."""
+    values = list(values)
+    if not values:
+        return set()
+    query = sa.select(OutboxHold.value).where(OutboxHold.value.in_(values))
+    return set(db.session.scalars(query))
+
+
+def _mark_held(rows):
+    """Set blocked_at on the rows (queue_many's) whose recipient, Reply-To or ref is held."""
+    if db.session.scalar(sa.select(OutboxHold.id).limit(1)) is None:
+        return  # nothing held: the usual case costs one indexed look
+    for row in rows:
+        if held_values(_hold_keys(row["recipient"], row["reply_to"], row["ref"])):
+            row["blocked_at"] = row["created_at"]
+        else:
+            row.setdefault("blocked_at", None)
+
+
+def hold(values) -> int:
+    """Hold mail to or about `values` from now on (mailbox_hold values or subjects); the
+    caller commits. The number of new holds."""
+    new = set(values) - held_values(values)
+    db.session.add_all(OutboxHold(value=value, created_at=utcnow()) for value in sorted(new))
+    return len(new)
+
+
+def release(values) -> int:
+    """Lift the holds on `values`; the caller commits. The number lifted."""
+    result = db.session.execute(sa.delete(OutboxHold).where(OutboxHold.value.in_(list(values))))
     return result.rowcount
