@@ -12,7 +12,17 @@ from .sessions import LazySessionInterface
 
 # Shared services first (they own no URL), then the features; each package's init_app
 # registers its blueprint, its `flask` command group and its hooks (docs/architecture.md).
-FEATURES = ("outbox", "privacy", "requests", "pages", "policy", "contact", "cookies", "newsletter")
+FEATURES = (
+    "outbox",
+    "privacy",
+    "requests",
+    "pages",
+    "policy",
+    "contact",
+    "cookies",
+    "newsletter",
+    "rights",
+)
 
 
 def create_app(test_config=None):

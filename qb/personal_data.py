@@ -24,11 +24,13 @@ PURPOSES = {
     "newsletter": "Sending news and offers to a subscriber who confirmed",
     "mail": "Delivering the site's mail, and the record of each transfer",
     "cookie-proof": "Proof of the visitor's choice about cookies and analytics",
+    "my-data": "Proving a person's address before showing or changing their data (my data)",
 }
 GROUNDS = {
     "consent": "Consent of the person (Law 94-V Art. 7(1), 8)",
     "consent-proof": "The operator's duty to prove consent and log transfers "
     "(Law 94-V Art. 25(2)(5), 22(1)(5))",
+    "request": "The person's own request about their data (Law 94-V Art. 24, 10(2))",
 }
 # Periods: {setting} is filled in from the configuration when the register is written.
 RETENTION = {
@@ -38,6 +40,8 @@ RETENTION = {
     "{NEWSLETTER_CONFIRM_DAYS} days (NEWSLETTER_CONFIRM_DAYS)",
     "with-subject": "As long as the enquiry or subscription it belongs to",
     "cookie-choice": "As long as the record of the choice is kept (docs/consent.md)",
+    "my-data": "A link: a day after it was mailed; a session: {RIGHTS_SESSION_MINUTES} "
+    "minutes (RIGHTS_SESSION_MINUTES)",
 }
 # Who else receives the data. The operator's mailbox is hosted by a third party, in a
 # country the settings name: the register resolves both from the configuration.
