@@ -1,7 +1,9 @@
 """The mails of "my data": the link that proves an address, and the receipt of each change.
 
 Nothing anyone typed goes into a link mail: the address is not proven yet. Receipts name
-what was changed (which record, which fields, how many rows), never the values.
+what was changed (which record, which fields, how many rows), never the values. Neither is
+tied to a record (no `ref`): a receipt must go out even when the record it names was
+destroyed a moment later. `services.purge` deletes them a day after they were sent.
 """
 
 import secrets
@@ -16,6 +18,7 @@ from .models import ACCESS
 
 LINK_KIND = "rights-link"
 RECEIPT_KIND = "rights-receipt"
+KINDS = (LINK_KIND, RECEIPT_KIND)
 
 
 def site_url(path, lang):
@@ -58,7 +61,6 @@ def receipt_mail(session, action, details):
         "kind": RECEIPT_KIND,
         "key": f"rights-receipt:{session.id}:{secrets.token_hex(8)}",
         "to": session.email,
-        "ref": details["subject"],
         "subject": subject,
         **render_mail(
             "rights_receipt",

@@ -17,6 +17,7 @@ from .. import mailbox
 from ..clock import utcnow
 from ..extensions import db
 from ..mailbox import mailbox_key
+from ..outbox.models import FAILED, SENT, OutboxMessage
 from ..outbox.services import queue_mail, request_delivery
 from ..privacy import services as engine
 from ..requests import services as register
@@ -179,10 +180,19 @@ def end_session(cookie):
 
 
 def purge():
-    """Delete sessions past their time and links past the counting window; not committed."""
+    """Delete sessions past their time, links past the counting window, and this feature's
+    mails a day after they went out (or failed for good); not committed."""
     now = utcnow()
+    day_ago = now - COUNTING_WINDOW
     db.session.execute(sa.delete(RightsSession).where(RightsSession.expires_at <= now))
-    db.session.execute(sa.delete(RightsLink).where(RightsLink.created_at <= now - COUNTING_WINDOW))
+    db.session.execute(sa.delete(RightsLink).where(RightsLink.created_at <= day_ago))
+    db.session.execute(
+        sa.delete(OutboxMessage).where(
+            OutboxMessage.kind.in_(mails.KINDS),
+            OutboxMessage.status.in_((SENT, FAILED)),
+            OutboxMessage.created_at <= day_ago,
+        )
+    )
 
 
 def purge_now():

@@ -5,6 +5,7 @@ nothing."""
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -48,11 +49,12 @@ def axe_violations(page, axe_source):
     return [(v["id"], [n["target"] for n in v["nodes"]]) for v in result["violations"]]
 
 
-def mailed_link(app, sink, count):
-    """Deliver the outbox to the SMTP server; the link in the `count`-th message received."""
+def mailed_link(app, sink):
+    """Deliver the outbox to the SMTP server (each message is received before the server
+    answers it); the newest link in what it received."""
     deliver(app)
-    message = sink.wait_for(count)[count - 1].message
-    return LINK.search(message.get_body(("plain",)).get_content()).group(0)
+    bodies = [m.message.get_body(("plain",)).get_content() for m in sink.messages]
+    return [found.group(0) for body in bodies if (found := LINK.search(body))][-1]
 
 
 def ask(page, base_url, email):
@@ -64,34 +66,33 @@ def ask(page, base_url, email):
 
 def test_the_whole_journey(tab, site, axe_source, tmp_path):
     base_url, app, sink = site
-    page, _scripted = tab
+    page, scripted = tab
     email = "journey@example.kz"
     enquiry_id = new_enquiry(app, email=email, language="en")
     ask(page, base_url, email)
     assert page.locator("h1").inner_text() == "Please check your e-mail"
 
-    received = len(sink.messages)
-    link = mailed_link(app, sink, received + 2)  # the enquiry's two mails came first
+    link = mailed_link(app, sink)
     page.goto(link)
     assert page.locator("h1").inner_text() == "Open my data"
     page.locator("main form button[type=submit]").click()
     page.wait_for_url(base_url + "/en/my-data/data")
     assert ENQUIRY["message"] in page.inner_text("main")
-    assert axe_violations(page, axe_source) == []
+    assert not scripted or axe_violations(page, axe_source) == []  # axe needs scripts
 
     with page.expect_download() as download:
         page.get_by_role("link", name="Download as JSON").click()
-    data = json.loads(open(download.value.path(), encoding="utf-8").read())
+    data = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
     assert data["schema"] == "qb.person/1" and data["enquiries"][0]["id"] == enquiry_id
     with page.expect_download() as download:
         page.get_by_role("link", name="Download as a page to read or print").click()
-    assert ENQUIRY["message"] in open(download.value.path(), encoding="utf-8").read()
+    assert ENQUIRY["message"] in Path(download.value.path()).read_text(encoding="utf-8")
 
     page.get_by_role("link", name="Correct name and phone").click()
     page.fill("#phone", "12")
     page.locator("main form button[type=submit]").click()
     assert page.locator(".error-summary").count() == 1
-    assert axe_violations(page, axe_source) == []
+    assert not scripted or axe_violations(page, axe_source) == []  # axe needs scripts
     page.fill("#name", "Asel Bekova")
     page.fill("#phone", "+7 701 765 43 21")
     page.locator("main form button[type=submit]").click()
@@ -103,17 +104,14 @@ def test_the_whole_journey(tab, site, axe_source, tmp_path):
     page.get_by_role("link", name="Back to my data").click()
     page.get_by_role("link", name="Withdraw consent").first.click()
     assert "What will be destroyed at once" in page.inner_text("main")
-    assert axe_violations(page, axe_source) == []
+    assert not scripted or axe_violations(page, axe_source) == []  # axe needs scripts
     page.locator("main form button[type=submit]").click()
     page.wait_for_selector("text=Your consent has been withdrawn")
     with app.app_context():
         assert db.session.scalars(sa.select(Enquiry).filter_by(email=email)).all() == []
-    receipts = [
-        m.message["Subject"] for m in sink.wait_for(received + 2)
-    ]  # the link mail was delivered
-    deliver(app)
-    subjects = [m.message["Subject"] for m in sink.wait_for(received + 3)]
-    assert subjects[len(receipts) :].count("Receipt: a change to your personal data") >= 1
+    deliver(app)  # the receipts of the correction and the withdrawal
+    subjects = [m.message["Subject"] for m in sink.messages]
+    assert subjects[-2:] == ["Receipt: a change to your personal data"] * 2
 
     page.get_by_role("link", name="Back to my data").click()
     page.get_by_role("button", name="Log out").click()
@@ -128,7 +126,7 @@ def test_a_link_opened_in_another_browser_opens_nothing(site, browser):
     new_enquiry(app, email=email, language="en")
     asking = browser.new_context()
     ask(asking.new_page(), base_url, email)
-    link = mailed_link(app, sink, 3)
+    link = mailed_link(app, sink)
     other = browser.new_context()
     page = other.new_page()
     page.goto(link)
