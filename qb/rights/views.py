@@ -22,7 +22,7 @@ from ..i18n import current_language, localized_route
 from ..rendering import cached_page, render_with_holes
 from ..security import no_store
 from ..webforms import BOT, EXPIRED, PHONE_EXAMPLE
-from . import cookies, services
+from . import cookies, new_address, services
 from .forms import FORM_KEY, CorrectionForm, LinkRequestForm, NewEmailForm
 from .services import Link
 
@@ -157,7 +157,7 @@ def new_email():
     form = NewEmailForm()
     if form.validate_on_submit():
         browser = cookies.browser_value()  # this browser, whose session proves the person
-        services.request_new_email(g.rights, form.email.normalized, browser)
+        new_address.request_new_email(g.rights, form.email.normalized, browser)
         response = make_response(render_template("rights/done.html", action="new-email-sent"))
         cookies.set_browser(response, browser, services.minutes("RIGHTS_LINK_MINUTES"))
         return response
@@ -173,9 +173,9 @@ def confirm_new_email(token):
     no_store()
     browser = cookies.browser_cookie()
     if request.method == "GET":
-        state, _link = services.new_email_link(token, browser)
+        state, _link = new_address.new_email_link(token, browser)
         return _link_page(state, url_for("rights.confirm_new_email", token=token), "new-email")
-    state, _link = services.confirm_new_email(token, browser)
+    state, _link = new_address.confirm_new_email(token, browser)
     if state is not Link.VALID:
         return _link_page(state, None, "new-email")
     return render_template("rights/done.html", action="new-email", changed=())
