@@ -8,7 +8,8 @@ import sqlalchemy as sa
 
 from qb.clock import utcnow
 from qb.extensions import db
-from qb.rights.models import RightsLink
+from qb.outbox.models import OutboxMessage
+from qb.rights.models import RightsLink, RightsSession
 
 from .factories import new_enquiry
 from .rights_helpers import (
@@ -188,3 +189,20 @@ def test_a_new_access_link_does_not_confirm_an_address(app):
     ask_for_link(client, KNOWN)
     token = last_link(app).rsplit("/", 1)[1]
     assert client.get(f"/my-data/new-email/{token}").status_code == 404
+
+
+def test_the_daily_purge_forgets_old_links_sessions_and_mails(app):
+    new_enquiry(app, email=KNOWN)
+    client = app.test_client()
+    assert open_session(client, ask_for_link(client, KNOWN) and last_link(app)).status_code == 303
+    with app.app_context():
+        two_days_ago = utcnow() - timedelta(days=2)
+        db.session.execute(sa.update(RightsLink).values(created_at=two_days_ago))
+        db.session.execute(sa.update(RightsSession).values(expires_at=two_days_ago))
+        db.session.execute(sa.update(OutboxMessage).values(status="sent", created_at=two_days_ago))
+        db.session.commit()
+    result = app.test_cli_runner().invoke(args=["rights", "purge"])
+    assert result.exit_code == 0, result.output
+    assert links(app) == [] and sessions(app) == []
+    kinds = {m.kind for m in outbox(app)}
+    assert "rights-link" not in kinds and "contact-operator" in kinds  # only its own mail

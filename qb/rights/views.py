@@ -19,6 +19,7 @@ from flask_wtf.csrf import CSRFError, generate_csrf
 from ..clock import in_kazakhstan, utcnow
 from ..extensions import csrf, limiter
 from ..i18n import current_language, localized_route
+from ..logs import security_event
 from ..rendering import cached_page, render_with_holes
 from ..security import no_store
 from ..webforms import BOT, EXPIRED, PHONE_EXAMPLE
@@ -192,8 +193,9 @@ def logout():
 
 
 @bp.errorhandler(CSRFError)
-def expired_form(_error):
+def expired_form(error):
     """A POST without its token (or a stale one): a page of its own, nothing changed."""
+    security_event("csrf-failed", reason=error.description)
     no_store()
     return render_template("rights/expired.html"), 400
 
