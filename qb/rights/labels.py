@@ -3,12 +3,14 @@ shows their values (times in Kazakhstan time)."""
 
 from datetime import datetime
 
-from flask_babel import format_datetime, ngettext
+from babel import Locale
+from flask_babel import format_datetime, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from ..clock import in_kazakhstan
+from ..i18n import LANGUAGE_NAMES
 
 ENQUIRY_PREFIX = "enquiry:"
 SUBSCRIBER_PREFIX = "subscriber:"
@@ -88,6 +90,36 @@ DESTROYED = {
 }
 
 
+# The codes the data holds, as the person reads them (a code not listed is shown as it is).
+VALUES = {
+    "status": {
+        "new": _l("received"),
+        "given": _l("given"),
+        "pending": _l("waiting"),
+        "withdrawn": _l("withdrawn"),
+        "confirmed": _l("confirmed"),
+        "sending": _l("being sent"),
+        "sent": _l("sent"),
+        "failed": _l("not delivered"),
+    },
+    "method": {
+        "contact-form": _l("the contact form"),
+        "newsletter-form": _l("the news and offers form"),
+        "double-opt-in": _l("the confirmation link"),
+        "unsubscribe-link": _l("the unsubscribe link"),
+        "operator": _l("the operator"),
+    },
+    "kind": {
+        "contact-operator": _l("your enquiry, to the operator"),
+        "contact-acknowledgement": _l("the acknowledgement of your enquiry"),
+        "newsletter-confirmation": _l("the request to confirm your subscription"),
+        "newsletter": _l("news and offers"),
+        "rights-link": _l("a link to your personal data"),
+        "rights-receipt": _l("a receipt for a change"),
+    },
+}
+
+
 def shown_time(value):
     """A stored time (naive UTC, or ISO text from the engine) in Kazakhstan time."""
     if isinstance(value, str):
@@ -107,6 +139,12 @@ def shown_value(key, value, section=None):
         return _("the operator's mailbox") if value == "operator" else _("your own mailbox")
     if key == "purpose":
         return PURPOSES.get(value, value)
+    if key == "language":
+        return LANGUAGE_NAMES.get(value, value)
+    if key == "country" and value:
+        return Locale.parse(get_locale()).territories.get(value, value)
+    if key in VALUES and isinstance(value, str):
+        return VALUES[key].get(value, value)
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     return value
