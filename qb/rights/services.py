@@ -13,10 +13,9 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask import current_app
 
-from .. import mailbox
 from ..clock import utcnow
 from ..extensions import db
-from ..mailbox import mailbox_key
+from ..mailbox import mailbox_key, mailbox_pseudonym
 from ..outbox.models import FAILED, SENT, OutboxMessage
 from ..outbox.services import queue_mail, request_delivery
 from ..privacy import services as engine
@@ -64,7 +63,7 @@ def request_link(email, language, browser):
     purge()
     key = mailbox_key(email)
     if not engine.holds_anything(key) or _links_lately(key) >= _per_mailbox():
-        db.session.rollback()
+        _commit()  # the purge only
         return
     link = _new_link(ACCESS, key, email, language, browser)
     _commit()
@@ -223,7 +222,7 @@ def record_export(session, fmt):
 
 
 def _record(kind, key, outcome):
-    register.record_self_service(kind, mailbox.mailbox_pseudonym(key), outcome)
+    register.record_self_service(kind, mailbox_pseudonym(key), outcome)
 
 
 def _receipt(session, action, details):
