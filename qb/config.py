@@ -131,18 +131,19 @@ class Config:
     DKIM_SELECTOR = None
     DKIM_PRIVATE_KEY_FILE = None
 
-    # The request register (qb/requests, docs/requests.md). Working days to answer an access
-    # request or a question: the Law names no number (Art. 25(2)(6)); the Rules reportedly 3.
-    ACCESS_DEADLINE_WORKING_DAYS = 3
-    # Who gets the daily reminder of requests due (the person responsible for organising
-    # processing, Art. 25(3)); None: OPERATOR_EMAIL.
-    RESPONSIBLE_EMAIL = None
     # Personal data (qb/privacy, docs/privacy.md). The secret of mailbox pseudonyms (what
     # the erasure journal and registers store instead of an address); None: derived from
     # SECRET_KEY. Set it once and keep it: a new one gives every mailbox a new pseudonym.
     PSEUDONYM_KEY = None
     # The erasure journal, a file outside the database (None: instance/erasure-journal.jsonl).
     ERASURE_JOURNAL = None
+
+    # The request register (qb/requests, docs/requests.md). Working days to answer an access
+    # request or a question: the Law names no number (Art. 25(2)(6)); the Rules reportedly 3.
+    ACCESS_DEADLINE_WORKING_DAYS = 3
+    # Who gets the daily reminder of requests due (the person responsible for organising
+    # processing, Art. 25(3)); None: OPERATOR_EMAIL.
+    RESPONSIBLE_EMAIL = None
 
     # News and offers (qb/newsletter, docs/newsletter.md).
     NEWSLETTER_RATE_LIMIT = "5 per minute; 20 per hour"  # subscription POSTs per client

@@ -229,3 +229,25 @@ def test_remind_in_kazakh_by_default(make_app, smtp_server):
     assert mail.rcpt_tos == [app.config["OPERATOR_EMAIL"]]
     text = mail.message.get_body(("plain",)).get_content()
     assert "№ 1, жеке деректерді жою: мерзімі " in text and "(мерзімі өтіп кетті)" in text
+
+
+def test_a_reminder_the_server_cannot_take_now_waits_in_the_outbox(remind_app, smtp_server):
+    smtp_server.defer.add("dpo@qauipsizbolashaq.kz")
+    enter_now(remind_app, "blocking", utcnow() - timedelta(days=10))
+    assert "queued: the outbox worker will retry: 1" in ok(remind_app, "remind")
+    smtp_server.defer.clear()
+    # Run again the same day: still the one reminder, waiting out its retry delay.
+    assert "queued: the outbox worker will retry: 1" in ok(remind_app, "remind")
+    with remind_app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)) == 1
+    result = remind_app.test_cli_runner().invoke(args=["outbox", "send", "--now"])
+    assert result.exit_code == 0 and "sent 1" in result.output, result.output
+    [mail] = smtp_server.wait_for(1)
+    assert mail.rcpt_tos == ["dpo@qauipsizbolashaq.kz"]
+
+
+def test_a_refused_reminder_fails_the_run(remind_app, smtp_server):
+    smtp_server.refuse.add("dpo@qauipsizbolashaq.kz")
+    enter_now(remind_app, "blocking", utcnow() - timedelta(days=10))
+    result = run(remind_app, "remind")
+    assert result.exit_code == 1 and "refused the reminder of requests 1" in result.output

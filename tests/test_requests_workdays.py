@@ -40,6 +40,12 @@ LIBRARY = Calendar()
         (almaty(2026, 3, 20, 9, 0), 3, date(2026, 3, 30)),
         # Nauryz 2027: 21–23 March, 24 observed for the Sunday.
         (almaty(2027, 3, 19, 9, 0), 1, date(2027, 3, 25)),
+        # Victory Day 2026 on a Saturday: Monday 11 May is the day off instead.
+        (almaty(2026, 5, 8, 9, 0), 1, date(2026, 5, 12)),
+        # 1 May 2027 on a Saturday: Monday 3 May off; Defender's Day Friday 7, Victory Day
+        # Sunday 9 with Monday 10 off.
+        (almaty(2027, 4, 30, 9, 0), 1, date(2027, 5, 4)),
+        (almaty(2027, 4, 30, 9, 0), 4, date(2027, 5, 11)),
         # Independence Day, Wednesday 16 December 2026.
         (almaty(2026, 12, 15, 9, 0), 1, date(2026, 12, 17)),
         # New Year 2027: 1 and 2 January, 4 January observed for the Saturday; 7th Christmas.

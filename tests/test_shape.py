@@ -14,8 +14,7 @@ from .site import ANALYTICS_SETTINGS, ROOT
 
 QB = ROOT / "qb"
 SHARED = {"outbox", "consent", "privacy", "requests"}
-# A layered shared service may use the shared services below it (never a feature): the
-# privacy engine the consent and outbox services, the request register the outbox.
+# A layered shared service may use the shared services below it (never a feature).
 LAYERED = {"privacy": {"consent", "outbox"}, "requests": {"outbox"}}
 FEATURE_FOLDERS = {p.name for p in QB.iterdir() if (p / "__init__.py").is_file()} - SHARED
 

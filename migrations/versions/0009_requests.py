@@ -3,7 +3,7 @@ its legal deadline) and workday_override (the operator's corrections to the cale
 Kazakhstan working days). Two new tables; nothing existing changes.
 
 Revision ID: 0009_requests
-Revises: 0007_newsletter
+Revises: 0008_privacy
 Create Date: 2026-12-03
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0009_requests"
-down_revision = "0007_newsletter"
+down_revision = "0008_privacy"
 branch_labels = None
 depends_on = None
 

@@ -13,10 +13,10 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask.cli import AppGroup
 
-from .. import mailbox
 from ..clock import KAZAKHSTAN_TIME, in_kazakhstan, kazakhstan_today, utcnow
 from ..extensions import db
-from ..outbox.models import PENDING
+from ..mailbox import mailbox_key, mailbox_pseudonym
+from ..outbox.models import FAILED, PENDING, SENT
 from ..outbox.sender import send_due
 from . import mails, services
 from .models import CHANNELS, DONE, KINDS, REFUSED, WorkdayOverride
@@ -36,8 +36,8 @@ class RequestId(click.IntRange):
         super().__init__(1, 2**63 - 1)
 
 
-def _pseudonym(_ctx, _param, value):
-    """--email ADDRESS as the pseudonym of its mailbox; the address itself is dropped here."""
+def _address(_ctx, _param, value):
+    """--email ADDRESS checked as the forms check it (the app is not set up yet here)."""
     if value is None:
         return None
     try:
@@ -45,7 +45,14 @@ def _pseudonym(_ctx, _param, value):
     except EmailNotValidError as error:
         # The message never repeats the value: what the operator typed stays out of logs.
         raise click.BadParameter("not an e-mail address such as name@example.kz") from error
-    return mailbox.mailbox_pseudonym(mailbox.mailbox_key(result.normalized))
+    return result.normalized
+
+
+def _pseudonym(address):
+    """The pseudonym of the mailbox `address` reaches; the address itself goes no further."""
+    if address is None:
+        return None
+    return mailbox_pseudonym(mailbox_key(address))
 
 
 def _almaty_time(_ctx, _param, value):
@@ -85,11 +92,12 @@ by_option = click.option("--by", default="cli", show_default=True, help="Who act
 @click.option("--channel", required=True, type=click.Choice(CHANNELS), help="How it arrived.")
 @click.option("--identity", "identity_check", required=True, help="How identity was checked.")
 @click.option("--received", callback=_almaty_time, help='"YYYY-MM-DD HH:MM", Kazakhstan time.')
-@click.option("--email", "person", callback=_pseudonym, help="The requester's address.")
+@click.option("--email", "address", callback=_address, help="The requester's address.")
 @click.option("--note", help="A short note without personal data.")
 @by_option
-def add_command(kind, channel, identity_check, received, person, note, by):
+def add_command(kind, channel, identity_check, received, address, note, by):
     """Enter a request of KIND that arrived by mail, letter or phone; print its deadline."""
+    person = _pseudonym(address)
     request = _commit(
         lambda: services.enter(
             kind,
@@ -108,10 +116,12 @@ def add_command(kind, channel, identity_check, received, person, note, by):
 @requests_cli.command("list")
 @click.option("--open", "only_open", is_flag=True, help="Only requests not closed yet.")
 @click.option("--overdue", is_flag=True, help="Only open requests past their deadline.")
-@click.option("--email", "person", callback=_pseudonym, help="Only this mailbox's requests.")
+@click.option("--email", "address", callback=_address, help="Only this mailbox's requests.")
 @click.option("--kind", type=click.Choice(KINDS), help="Only requests of this kind.")
-def list_command(only_open, overdue, person, kind):
-    """Requests, the earliest deadline first: ids, kinds, channels, times and statuses."""
+def list_command(only_open, overdue, address, kind):
+    """Requests: ids, kinds, channels, times, statuses (--open and --overdue by deadline,
+    otherwise the newest 200 first)."""
+    person = _pseudonym(address)
     if only_open and overdue:
         raise click.UsageError("--open and --overdue exclude each other (--overdue is open too)")
     now = utcnow()
@@ -123,11 +133,11 @@ def list_command(only_open, overdue, person, kind):
     if not rows:
         click.echo("No requests.")
         return
-    click.echo(f"{'id':>6}  {'kind':<11} {'channel':<13} {'received':<16}  {'due':<16}  status")
+    click.echo(f"{'id':>6}  {'kind':<11} {'channel':<14} {'received':<16}  {'due':<16}  status")
     for r in rows:
         flag = " OVERDUE" if r.is_overdue(now) else ""
         click.echo(
-            f"{r.id:>6}  {r.kind:<11} {r.channel:<13} {_when(r.received_at):<16}  "
+            f"{r.id:>6}  {r.kind:<11} {r.channel:<14} {_when(r.received_at):<16}  "
             f"{_when(r.due_at):<16}  {r.status}{flag}"
             + (f" {_when(r.closed_at)} by {r.closed_by}" if r.closed_at else "")
         )
@@ -188,7 +198,11 @@ def remind_command(dry_run):
     db.session.commit()
     send_due(current_app.config, bulk=False)
     db.session.refresh(message)
-    state = "sent" if message.status != PENDING else "queued for the outbox worker"
+    if message.status == FAILED:
+        raise click.ClickException(
+            f"the mail server refused the reminder of requests {ids}: flask outbox status"
+        )
+    state = "sent" if message.status == SENT else "queued: the outbox worker will retry"
     click.echo(f"reminder of {len(due)} requests due by {cutoff} {state}: {ids}")
 
 

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, synonym
 
 from ..clock import utcnow
 from ..extensions import db
+from ..personal_data import NOT_PERSONAL
 
 # What was asked (Law 94-V Art. 24(1), 8(2); Digital Code Art. 41).
 ACCESS = "access"
@@ -38,35 +39,45 @@ STATUSES = OPEN_STATUSES + CLOSED_STATUSES
 
 
 class DataRequest(db.Model):
-    """One request from a person about their personal data, from arrival to its answer."""
+    """One request from a person about their personal data, from arrival to its answer.
+
+    Every column is NOT_PERSONAL: ids, kinds, times, statuses, actor strings, the mailbox
+    pseudonym (a keyed hash, below) and short texts the operator writes without personal
+    data (docs/requests.md). So the register survives an erasure, as the proof that the
+    request was handled, and has no `__personal__` holder: the engine never exports it.
+    """
 
     __tablename__ = "data_request"
     # Never reuse an id: the numbers in the operator's letters must keep meaning one request.
     __table_args__ = {"sqlite_autoincrement": True}
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(sa.String(20))
-    channel: Mapped[str] = mapped_column(sa.String(20))
-    received_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    id: Mapped[int] = mapped_column(primary_key=True, info=NOT_PERSONAL)
+    kind: Mapped[str] = mapped_column(sa.String(20), info=NOT_PERSONAL)
+    channel: Mapped[str] = mapped_column(sa.String(20), info=NOT_PERSONAL)
+    received_at: Mapped[datetime] = mapped_column(default=utcnow, index=True, info=NOT_PERSONAL)
     # How the requester's identity was checked ("link mailed to the address", "signed
     # letter"): a description of the method, never the document itself.
-    identity_check: Mapped[str] = mapped_column(sa.String(200))
+    identity_check: Mapped[str] = mapped_column(sa.String(200), info=NOT_PERSONAL)
     # qb.mailbox.mailbox_pseudonym of the requester's mailbox: a keyed hash that names nobody
     # without the site's secret, so the register can find one person's requests and still
     # holds no personal data; NULL when the request came without an address (a phone call).
-    mailbox_pseudonym: Mapped[str | None] = mapped_column(sa.String(64), index=True)
-    status: Mapped[str] = mapped_column(sa.String(20), default=RECEIVED, index=True)
-    refusal_reason: Mapped[str | None] = mapped_column(sa.String(500))
+    mailbox_pseudonym: Mapped[str | None] = mapped_column(
+        sa.String(64), index=True, info=NOT_PERSONAL
+    )
+    status: Mapped[str] = mapped_column(
+        sa.String(20), default=RECEIVED, index=True, info=NOT_PERSONAL
+    )
+    refusal_reason: Mapped[str | None] = mapped_column(sa.String(500), info=NOT_PERSONAL)
     # The legal deadline: the end of its last day in Kazakhstan time, stored in UTC.
-    due_at: Mapped[datetime] = mapped_column(index=True)
-    entered_by: Mapped[str] = mapped_column(sa.String(80))  # an actor string
-    verified_at: Mapped[datetime | None] = mapped_column()
-    verified_by: Mapped[str | None] = mapped_column(sa.String(80))
-    closed_at: Mapped[datetime | None] = mapped_column()
-    closed_by: Mapped[str | None] = mapped_column(sa.String(80))
+    due_at: Mapped[datetime] = mapped_column(index=True, info=NOT_PERSONAL)
+    entered_by: Mapped[str] = mapped_column(sa.String(80), info=NOT_PERSONAL)  # an actor string
+    verified_at: Mapped[datetime | None] = mapped_column(info=NOT_PERSONAL)
+    verified_by: Mapped[str | None] = mapped_column(sa.String(80), info=NOT_PERSONAL)
+    closed_at: Mapped[datetime | None] = mapped_column(info=NOT_PERSONAL)
+    closed_by: Mapped[str | None] = mapped_column(sa.String(80), info=NOT_PERSONAL)
     # What was done, in a few words and without personal data ("3 enquiries destroyed").
-    outcome: Mapped[str | None] = mapped_column(sa.String(500))
-    note: Mapped[str | None] = mapped_column(sa.String(500))
+    outcome: Mapped[str | None] = mapped_column(sa.String(500), info=NOT_PERSONAL)
+    note: Mapped[str | None] = mapped_column(sa.String(500), info=NOT_PERSONAL)
 
     person = synonym("mailbox_pseudonym")
 
@@ -87,11 +98,11 @@ class WorkdayOverride(db.Model):
 
     __tablename__ = "workday_override"
 
-    day: Mapped[date] = mapped_column(primary_key=True)
-    is_working: Mapped[bool] = mapped_column()
-    note: Mapped[str] = mapped_column(sa.String(200), default="")
-    changed_at: Mapped[datetime] = mapped_column(default=utcnow)
-    changed_by: Mapped[str] = mapped_column(sa.String(80))
+    day: Mapped[date] = mapped_column(primary_key=True, info=NOT_PERSONAL)
+    is_working: Mapped[bool] = mapped_column(info=NOT_PERSONAL)
+    note: Mapped[str] = mapped_column(sa.String(200), default="", info=NOT_PERSONAL)
+    changed_at: Mapped[datetime] = mapped_column(default=utcnow, info=NOT_PERSONAL)
+    changed_by: Mapped[str] = mapped_column(sa.String(80), info=NOT_PERSONAL)
 
     def __repr__(self):
         return f"<WorkdayOverride {self.day} {'working' if self.is_working else 'day off'}>"
