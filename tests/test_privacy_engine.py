@@ -190,3 +190,17 @@ def consent_record():
     from qb.consent.models import ConsentRecord
 
     return ConsentRecord
+
+
+def test_a_blocked_record_is_frozen_past_its_period_until_unblocked(app):
+    blocked = new_enquiry(app, email="asel@gmail.com", days_ago=400)
+    expired = new_enquiry(app, email="bolat@example.kz", days_ago=400)
+    call(app, privacy.block, subjects=[f"enquiry:{blocked}"], actor="operator:1")
+    assert call(app, privacy.is_blocked, ASEL) is True
+    purge = app.test_cli_runner().invoke(args=["contact", "purge"])
+    assert purge.exit_code == 0, purge.output
+    assert f"destroyed 1 enquiries older than 365 days: {expired}" in purge.output
+    assert count(app, Enquiry, Enquiry.id == blocked) == 1
+    call(app, privacy.unblock, subjects=[f"enquiry:{blocked}"], actor="operator:1")
+    purge = app.test_cli_runner().invoke(args=["contact", "purge"])
+    assert f"destroyed 1 enquiries older than 365 days: {blocked}" in purge.output

@@ -9,9 +9,8 @@ from flask import current_app
 
 from ..clock import utcnow
 from ..consent.models import EXPIRED, WITHDRAWN
-from ..consent.services import unlink
 from ..extensions import db
-from ..outbox.services import forget_mail
+from ..privacy.services import CLI, RETENTION, destroy
 from .models import Enquiry
 from .services import same_mailbox, subject
 
@@ -71,10 +70,13 @@ def purge_expired(*, dry_run=False):
     cutoff = now - timedelta(days=retention_days())
     ids = list(
         db.session.scalars(
-            sa.select(Enquiry.id).where(Enquiry.created_at < cutoff).order_by(Enquiry.id)
+            # A blocked enquiry is frozen (Law 94-V Art. 1): kept until it is unblocked.
+            sa.select(Enquiry.id)
+            .where(Enquiry.created_at < cutoff, Enquiry.blocked_at.is_(None))
+            .order_by(Enquiry.id)
         )
     )
-    purged = _destroy_all(ids, now, EXPIRED, dry_run)
+    purged = _destroy_all(ids, EXPIRED, RETENTION, dry_run)
     if purged.enquiry_ids and not dry_run:
         log.info(
             "retention: destroyed %s enquiries (%s mails); %s consent records kept without them",
@@ -85,7 +87,7 @@ def purge_expired(*, dry_run=False):
     return purged
 
 
-def forget(ids=(), email=None, *, dry_run=False):
+def forget(ids=(), email=None, *, dry_run=False, actor=CLI):
     """Destroy the enquiries `ids` and those from `email`'s mailbox on request, and commit.
 
     The same destruction as the purge (a withdrawal of consent or a deletion request ends the
@@ -99,7 +101,7 @@ def forget(ids=(), email=None, *, dry_run=False):
             raise UnknownEnquiries(unknown)
     if email is not None:
         wanted.update(same_mailbox(email))
-    forgotten = _destroy_all(sorted(wanted), utcnow(), WITHDRAWN, dry_run)
+    forgotten = _destroy_all(sorted(wanted), WITHDRAWN, actor, dry_run)
     if forgotten.enquiry_ids and not dry_run:
         log.info(
             "on request: destroyed enquiries %s (%s mails); %s consent records kept without them",
@@ -110,13 +112,17 @@ def forget(ids=(), email=None, *, dry_run=False):
     return forgotten
 
 
-def _destroy_all(ids, now, reason, dry_run):
-    """Destroy `ids` in batches, each committed (or, in a dry run, rolled back)."""
+def _destroy_all(ids, reason, actor, dry_run):
+    """Destroy `ids` in batches, each committed (or, in a dry run, rolled back).
+
+    The privacy engine destroys each batch as it destroys any person's data, and journals
+    it, so the destruction is made again if an older backup is ever restored.
+    """
     purged = Purged()
     for start in range(0, len(ids), BATCH):
         batch = ids[start : start + BATCH]
         try:
-            _destroy(batch, now, reason, purged)
+            _destroy(batch, reason, actor, purged)
         except Exception:
             db.session.rollback()
             raise
@@ -127,13 +133,9 @@ def _destroy_all(ids, now, reason, dry_run):
     return purged
 
 
-def _destroy(batch, now, reason, purged):
-    subjects = [subject(enquiry_id) for enquiry_id in batch]
-    for ref in subjects:
-        purged.mails += forget_mail(ref)
-    purged.consents += unlink(subjects, reason, now)
+def _destroy(batch, reason, actor, purged):
+    counts = destroy(subjects=[subject(i) for i in batch], reason=reason, actor=actor)
+    purged.mails += counts.get("outbox_message", 0)
+    purged.consents += counts.get("consent_record", 0)
     # Only the rows this run deleted are reported: a purge running at the same time took the rest.
-    deleted = db.session.scalars(
-        sa.delete(Enquiry).where(Enquiry.id.in_(batch)).returning(Enquiry.id)
-    )
-    purged.enquiry_ids.extend(sorted(deleted.all()))
+    purged.enquiry_ids.extend(sorted(counts.ids.get("enquiry", [])))

@@ -7,9 +7,8 @@ import sqlalchemy as sa
 
 from ..clock import utcnow
 from ..consent.models import EXPIRED
-from ..consent.services import unlink
 from ..extensions import db
-from ..outbox.services import forget_mail
+from ..privacy.services import RETENTION, destroy
 from .mails import subject_of
 from .models import PENDING, Subscriber
 
@@ -36,7 +35,11 @@ def purge_unconfirmed(*, dry_run=False):
     ids = list(
         db.session.scalars(
             sa.select(Subscriber.id)
-            .where(Subscriber.status == PENDING, Subscriber.confirm_expires_at <= now)
+            .where(
+                Subscriber.status == PENDING,
+                Subscriber.confirm_expires_at <= now,
+                Subscriber.blocked_at.is_(None),  # blocked: frozen until unblocked
+            )
             .order_by(Subscriber.id)
         )
     )
@@ -52,9 +55,11 @@ def purge_unconfirmed(*, dry_run=False):
                     .returning(Subscriber.id)
                 ).all()
             )
+            # Their mail and consent records through the privacy engine, which journals it.
             subjects = [subject_of(i) for i in deleted]
-            purged.mails += sum(forget_mail(subject) for subject in subjects)
-            purged.consents += unlink(subjects, EXPIRED, now) if subjects else 0
+            counts = destroy(subjects=subjects, reason=EXPIRED, actor=RETENTION)
+            purged.mails += counts.get("outbox_message", 0)
+            purged.consents += counts.get("consent_record", 0)
             purged.subscriber_ids.extend(deleted)
         except Exception:
             db.session.rollback()

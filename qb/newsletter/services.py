@@ -14,10 +14,11 @@ from flask import current_app
 from ..clock import utcnow
 from ..consent.models import GIVEN, NEWSLETTER, WITHDRAWN, ConsentRecord
 from ..consent.models import PENDING as CONSENT_PENDING
-from ..consent.services import new_consent, unlink
+from ..consent.services import new_consent
 from ..extensions import db
 from ..mailbox import mailbox_key
-from ..outbox.services import forget_mail, queue_mail, request_delivery
+from ..outbox.services import queue_mail, request_delivery
+from ..privacy.services import CLI, SELF_SERVICE, destroy
 from .mails import confirmation_mail, subject_of
 from .models import (
     CONFIRM_METHOD,
@@ -254,9 +255,10 @@ def unsubscribe(subscriber_id, method=OPERATOR_METHOD):
         withdrawal.subject = subject
         db.session.add(withdrawal)
         db.session.flush()
-        mails = forget_mail(subject)
-        unlink([subject], WITHDRAWN)
-        db.session.delete(subscriber)
+        # The engine deletes the row and its mail, unlinks the records, and journals it.
+        actor = CLI if method == OPERATOR_METHOD else SELF_SERVICE
+        counts = destroy(subjects=[subject], reason=WITHDRAWN, actor=actor)
+        mails = counts.get("outbox_message", 0)
         db.session.commit()
     except Exception:
         db.session.rollback()

@@ -35,7 +35,7 @@ def person_data(mailbox_key, *, include_blocked=False, lang="en"):
     data = {"schema": SCHEMA, "generated_at": _json(utcnow()), "blocked": person_blocked}
     for _model, holder in holders(db.Model):
         data[holder.section] = []
-    subjects = {}
+    subjects, memo = {}, {}
     for model, holder in engine.own_holders():
         column = getattr(model, holder.mailbox_column)
         query = sa.select(model).where(column == mailbox_key).order_by(model.id)
@@ -51,7 +51,7 @@ def person_data(mailbox_key, *, include_blocked=False, lang="en"):
             blocked = subjects[getattr(row, holder.subject_column)]
             if include_blocked or not blocked:
                 item = _item(row, holder, blocked, include_blocked)
-                _EXTRAS.get(holder.section, _nothing)(item, lang)
+                _EXTRAS.get(holder.section, _nothing)(item, lang, memo)
                 data[holder.section].append(item)
     return data
 
@@ -69,22 +69,29 @@ def _json(value):
     return value
 
 
-def _nothing(_item, _lang):
+def _nothing(_item, _lang, _memo):
     return None
 
 
-def _consent(item, _lang):
+def _consent(item, _lang, memo):
     """The exact text agreed to, from the consent-text archive (None if not archived)."""
-    archived = archived_text(item["text_sha256"])
-    item["text"] = archived[0] if archived else None
+    digest = item["text_sha256"]
+    if digest not in memo:
+        archived = archived_text(digest)
+        memo[digest] = archived[0] if archived else None
+    item["text"] = memo[digest]
 
 
-def _transfer(item, lang):
+def _transfer(item, lang, memo):
     """Who received the mail: the operator's mailbox (a third party, maybe abroad) or the
     person's own."""
     config = current_app.config
-    to_operator = key_of(item["recipient"]) == key_of(config["OPERATOR_EMAIL"])
-    item["to"] = "operator" if to_operator else "person"
+    recipient = item["recipient"]
+    if ("to", recipient) not in memo:
+        operator = key_of(config["OPERATOR_EMAIL"])
+        memo["to", recipient] = "operator" if key_of(recipient) == operator else "person"
+    item["to"] = memo["to", recipient]
+    to_operator = item["to"] == "operator"
     item["provider"] = mailbox_provider(lang) if to_operator else None
     item["country"] = config["OPERATOR_MAILBOX_COUNTRY"] if to_operator else None
 

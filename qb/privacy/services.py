@@ -68,6 +68,7 @@ def linked_holders():
 
 def find(mailbox_key=None, subjects=(), until=None):
     """The Target of a mailbox key and/or subjects (rows created up to `until`, if given)."""
+    subjects = list(subjects)
     wanted = {}
     for subject in subjects:
         kind, _colon, number = subject.partition(":")
@@ -191,8 +192,7 @@ def _erased(model):
 def _journal(action, counts, target, mailbox_key, reason, actor, now, entry):
     if not counts:
         return
-    if entry is not None:  # reapplied: the original entry, now also in this database
-        journal.add_to_table(entry)
+    if entry is not None:  # reapplied after a restore: restore.py keeps the entry
         return
     person = mailbox_pseudonym(mailbox_key) if mailbox_key is not None else None
     rows = {model.__tablename__: ids for model, ids in target.rows.items() if ids}

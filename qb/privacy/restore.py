@@ -1,0 +1,66 @@
+"""After a restore: make again every erasure the restored database does not carry.
+
+A backup taken before a person's data was destroyed still holds it. The erasure journal
+file, outside the database, lists every erasure; the restored database's own copy of the
+journal (erasure_journal) ends where the backup was taken. `reapply` makes each erasure
+of the file that the database lacks again, oldest first, only on rows created before it
+(a row made since the restore with a reused id is spared), and records it in the table,
+so running it twice changes nothing the second time.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from ..consent.models import WITHDRAWN
+from ..extensions import db
+from . import journal
+from .services import _depersonalise, _destroy
+
+
+@dataclass
+class Reapplied:
+    """One journal entry made again: its id, time, action and what it changed."""
+
+    id: str
+    at: str
+    action: str
+    counts: dict
+
+
+def reapply(*, since=None, dry_run=False):
+    """Make again the journal's erasures missing from this database (or, with `since`, every
+    erasure after that UTC moment); commit each. A dry run changes nothing."""
+    known = journal.known_ids()
+    entries = journal.read()
+    if since is None:
+        todo = [entry for entry in entries if entry["id"] not in known]
+    else:
+        todo = [entry for entry in entries if datetime.fromisoformat(entry["at"]) > since]
+    done = []
+    for entry in todo:
+        until = datetime.fromisoformat(entry["at"])
+        try:
+            if entry["action"] == journal.DEPERSONALISE:
+                counts = _depersonalise(
+                    None, entry["subjects"], actor=entry["actor"], until=until, entry=entry
+                )
+            else:
+                counts = _destroy(
+                    None,
+                    entry["subjects"],
+                    reason=entry["reason"] or WITHDRAWN,
+                    actor=entry["actor"],
+                    until=until,
+                    entry=entry,
+                )
+            if entry["id"] not in known:
+                journal.add_to_table(entry)
+        except Exception:
+            db.session.rollback()
+            raise
+        if dry_run:
+            db.session.rollback()
+        else:
+            db.session.commit()
+        done.append(Reapplied(entry["id"], entry["at"], entry["action"], dict(counts)))
+    return done
