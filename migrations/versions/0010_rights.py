@@ -3,7 +3,7 @@ rights_session (the short sessions those links open). Two new tables; nothing ex
 changes, so every row survives the upgrade.
 
 Revision ID: 0010_rights
-Revises: 0008_privacy, 0009_requests
+Revises: 0009_requests
 Create Date: 2026-12-03
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0010_rights"
-down_revision = ("0008_privacy", "0009_requests")
+down_revision = "0009_requests"
 branch_labels = None
 depends_on = None
 
