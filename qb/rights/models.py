@@ -16,15 +16,13 @@ NEW_EMAIL = "new-email"  # proof of a new address the person asked to use instea
 PURPOSES = (ACCESS, NEW_EMAIL)
 
 
-def _proof(category):
+def _proof(category, *recipients):
     """A personal column of "my data": kept only while the address is being proven.
 
     Links and sessions are no Holder of their own: they hold no data about the person
     beyond the address being proven, and are destroyed within a day by themselves.
     """
-    return personal(
-        category, "my-data", "request", "my-data", "erase", recipients=("recipient-mailbox",)
-    )
+    return personal(category, "my-data", "request", "my-data", "erase", recipients=recipients)
 
 
 class RightsLink(db.Model):
@@ -47,7 +45,7 @@ class RightsLink(db.Model):
     # The person (qb.mailbox.mailbox_key) whose data the link opens or whose address changes.
     mailbox_key: Mapped[str] = mapped_column(sa.String(254), info=_proof("mailbox-key"))
     # Where the link was mailed: the address asked with, or the new address to prove.
-    email: Mapped[str] = mapped_column(sa.String(254), info=_proof("email"))
+    email: Mapped[str] = mapped_column(sa.String(254), info=_proof("email", "recipient-mailbox"))
     # SHA-256 of the random browser cookie set when the link was asked for.
     browser_hash: Mapped[str] = mapped_column(sa.String(64), info=NOT_PERSONAL)
     language: Mapped[str] = mapped_column(sa.String(5), info=NOT_PERSONAL)
@@ -69,7 +67,7 @@ class RightsSession(db.Model):
     cookie_hash: Mapped[str] = mapped_column(sa.String(64), unique=True, info=NOT_PERSONAL)
     mailbox_key: Mapped[str] = mapped_column(sa.String(254), info=_proof("mailbox-key"))
     # The address the link was mailed to and opened from: receipts go to it.
-    email: Mapped[str] = mapped_column(sa.String(254), info=_proof("email"))
+    email: Mapped[str] = mapped_column(sa.String(254), info=_proof("email", "recipient-mailbox"))
     # The browser the link was bound to; a new-address link must be opened there too.
     browser_hash: Mapped[str] = mapped_column(sa.String(64), info=NOT_PERSONAL)
     language: Mapped[str] = mapped_column(sa.String(5), info=NOT_PERSONAL)
