@@ -11,6 +11,7 @@ import qb.content
 from qb.content_check import ContentCheck
 
 from .site import CONTENT
+from .test_html_validity import describe, run_vnu
 
 NEW_TEXT = {
     "kk": "ЖЕКЕ ДЕРЕКТЕРДІ ӨҢДЕУГЕ ҚАТЫСТЫ САЯСАТ\n\n1. Жаңа мәтін.\n",
@@ -120,3 +121,17 @@ def test_the_content_check_covers_the_archive(app, tree, new_revision):
         problems = [str(p) for p in ContentCheck(tree).run()]
     assert any("politika/1/en.txt: missing" in p for p in problems)
     assert any("the revision in force does not say what changed in en" in p for p in problems)
+
+
+@pytest.mark.browser
+def test_the_policy_and_an_earlier_revision_are_valid_html(app, tree, new_revision, tmp_path):
+    assert publish(app, new_revision).exit_code == 0
+    client = app.test_client()
+    files = []
+    for prefix in ("", "/ru", "/en"):
+        for path in (f"{prefix}/politika", f"{prefix}/politika/1"):
+            file = tmp_path / f"page-{len(files)}.html"
+            file.write_bytes(client.get(path).data)
+            files.append(file)
+    errors = [describe(m) for m in run_vnu(files) if m["type"] in ("error", "non-document-error")]
+    assert errors == []

@@ -206,3 +206,15 @@ def test_the_daily_purge_forgets_old_links_sessions_and_mails(app):
     assert links(app) == [] and sessions(app) == []
     kinds = {m.kind for m in outbox(app)}
     assert "rights-link" not in kinds and "contact-operator" in kinds  # only its own mail
+
+
+@pytest.mark.parametrize(("lang", "prefix"), [("kk", ""), ("ru", "/ru"), ("en", "/en")])
+def test_the_link_mail_carries_nothing_typed_and_the_sites_footer(app, lang, prefix):
+    new_enquiry(app, email=KNOWN)
+    ask_for_link(app.test_client(), "Asel+Typed@Example.kz", f"{prefix}/my-data")
+    [mail] = outbox(app, kind="rights-link")
+    for body in (mail.body_text, mail.body_html):
+        assert "Typed" not in body.replace(mail.recipient, "")  # only the address it goes to
+        assert f"https://qauipsizbolashaq.kz{prefix}/my-data" in body  # the footer's page
+        assert "Qauipsizbolashaq@yandex.ru" in body  # and the operator's address
+    assert f'lang="{lang}"' in mail.body_html
