@@ -1,4 +1,4 @@
-""""My data": rights_link (the links mailed to prove an address, their tokens as hashes) and
+""" "My data": rights_link (the links mailed to prove an address, their tokens as hashes) and
 rights_session (the short sessions those links open). Two new tables; nothing existing
 changes, so every row survives the upgrade.
 
