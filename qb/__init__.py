@@ -22,6 +22,7 @@ FEATURES = (
     "contact",
     "cookies",
     "newsletter",
+    "rights",
     "console",
 )
 

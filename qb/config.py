@@ -175,6 +175,20 @@ class Config:
     # Rows per page of the console's lists, and the most rows one CSV export holds.
     CONSOLE_PAGE_SIZE = 50
     CONSOLE_EXPORT_MAX_ROWS = 100_000
+    # "My data" (qb/rights, docs/my-data.md). A link mailed to prove an address is valid this
+    # long and opens a session of its own that ends this long after it began, whatever is done.
+    RIGHTS_LINK_MINUTES = 30
+    RIGHTS_SESSION_MINUTES = 15
+    RIGHTS_RATE_LIMIT = "5 per minute; 20 per hour"  # link requests per client
+    # Links mailed to one mailbox (any spelling) per 24 hours; further requests mail nothing.
+    RIGHTS_LINKS_PER_MAILBOX = 5
+    RIGHTS_MIN_FILL_SECONDS = 2  # a request form sent sooner is most likely a bot
+    # The session's cookie and the cookie that ties a link to the browser that asked for it.
+    # __Host-: Secure, Path=/ and no Domain; plain-http development needs names without the
+    # prefix and RIGHTS_COOKIE_SECURE off (as for the session cookie).
+    RIGHTS_SESSION_COOKIE_NAME = "__Host-my-data"
+    RIGHTS_BROWSER_COOKIE_NAME = "__Host-my-data-browser"
+    RIGHTS_COOKIE_SECURE = True
 
 
 def load_config(app, test_config=None):
@@ -215,6 +229,8 @@ def check_cookie_prefixes(app):
     for name_key, secure_key in (
         ("SESSION_COOKIE_NAME", "SESSION_COOKIE_SECURE"),
         ("CONSENT_COOKIE_NAME", "CONSENT_COOKIE_SECURE"),
+        ("RIGHTS_SESSION_COOKIE_NAME", "RIGHTS_COOKIE_SECURE"),
+        ("RIGHTS_BROWSER_COOKIE_NAME", "RIGHTS_COOKIE_SECURE"),
     ):
         name = app.config[name_key]
         if name.startswith(("__Host-", "__Secure-")) and not app.config[secure_key]:

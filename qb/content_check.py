@@ -238,6 +238,36 @@ class ContentCheck(TextChecks):
             ok = False
         if not ok:
             self.report(path, 0, "needs revision = <number> and effective = YYYY-MM-DD")
+            return
+        self.check_policy_archive(path, data)
+
+    def check_policy_archive(self, path, data):
+        """What each revision changed, in every language, and each earlier text, in order."""
+        rows = [data, *data.get("earlier", [])]
+        for index, row in enumerate(rows):
+            number = row.get("revision")
+            where = "the revision in force" if index == 0 else f"earlier revision {number}"
+            changes = row.get("changes") or {}
+            missing = [lang for lang in LANGUAGES if not str(changes.get(lang, "")).strip()]
+            if missing:
+                self.report(path, 0, f"{where} does not say what changed in {', '.join(missing)}")
+            if index == 0:
+                continue
+            before = rows[index - 1]
+            try:
+                in_order = int(number) < int(before["revision"]) and isinstance(
+                    row["effective"], date
+                )
+                in_order = in_order and row["effective"] <= before["effective"]
+            except (KeyError, TypeError, ValueError):
+                in_order = False
+            if not in_order:
+                self.report(path, 0, f"{where}: earlier revisions go newest first, with dates")
+                continue
+            for lang in LANGUAGES:
+                text = self.root / "politika" / str(number) / f"{lang}.txt"
+                if not text.is_file():
+                    self.report(text, 0, f"missing: the text of {where} in every language")
 
 
 def _lines(path):

@@ -26,6 +26,7 @@ PURPOSES = {
     "cookie-proof": "Proof of the visitor's choice about cookies and analytics",
     "console-access": "Signing the operator's staff in to the console and naming them "
     "in its audit log",
+    "my-data": "Proving a person's address before showing or changing their data (my data)",
 }
 GROUNDS = {
     "consent": "Consent of the person (Law 94-V Art. 7(1), 8)",
@@ -33,6 +34,7 @@ GROUNDS = {
     "(Law 94-V Art. 25(2)(5), 22(1)(5))",
     "access-control": "The operator's duty to protect personal data and record who "
     "reached it (Law 94-V Art. 22, 25)",
+    "request": "The person's own request about their data (Law 94-V Art. 24, 10(2))",
 }
 # Periods: {setting} is filled in from the configuration when the register is written.
 RETENTION = {
@@ -44,6 +46,8 @@ RETENTION = {
     "cookie-choice": "As long as the record of the choice is kept (docs/consent.md)",
     "operator-account": "As long as the account exists; a disabled account is kept so that "
     "the audit log's operator ids keep naming one person",
+    "my-data": "A link: a day after it was mailed; a session: {RIGHTS_SESSION_MINUTES} "
+    "minutes (RIGHTS_SESSION_MINUTES)",
 }
 # Who else receives the data. The operator's mailbox is hosted by a third party, in a
 # country the settings name: the register resolves both from the configuration.

@@ -9,6 +9,7 @@ import re
 import time
 import unicodedata
 
+import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -23,6 +24,9 @@ from .logs import security_event
 
 NAME_MAX = 100
 EMAIL_MAX = 254
+PHONE_INPUT_MAX = 32
+PHONE_REGION = "KZ"
+PHONE_EXAMPLE = "+7 701 123 45 67"
 CHECKED = "yes"  # the only value a ticked box sends
 APOSTROPHES = "'’ʼ"
 _SPACES = re.compile(r"\s+")
@@ -88,6 +92,22 @@ def email_address(_form, field):
     field.normalized = result.ascii_email or result.normalized
     if len(field.normalized) > EMAIL_MAX:
         raise ValidationError(_l("This e-mail address is too long."))
+
+
+def phone_number(_form, field):
+    """A valid phone number, Kazakhstan's unless it starts with another country's code; E.164."""
+    try:
+        number = phonenumbers.parse(field.data, PHONE_REGION)
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_valid_number(number):
+        raise ValidationError(
+            _l(
+                "Please enter a phone number such as %(example)s, or leave it empty.",
+                example=PHONE_EXAMPLE,
+            )
+        )
+    field.normalized = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 class TickBox(Field):

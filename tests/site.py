@@ -16,6 +16,7 @@ PAGES = [
     "/politika",
     "/cookies",
     "/newsletter",
+    "/my-data",
 ] + [f"/offers/{slug}" for slug in OFFER_SLUGS]
 
 
@@ -25,7 +26,7 @@ def localized(path, lang):
 
 
 # Pages with a form set the session cookie that carries its CSRF token, and only they.
-FORM_PAGES = ("/contact", "/newsletter")
+FORM_PAGES = ("/contact", "/newsletter", "/my-data")
 ALL_PAGES = [localized(path, lang) for lang in LANGUAGES for path in PAGES]
 
 # The file name of the SQLite database each test app gets in its tmp_path.

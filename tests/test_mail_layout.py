@@ -154,7 +154,10 @@ def test_the_acknowledgement_ends_with_the_layouts_footer(app, lang):
         assert "050000, Алматы қ., Абай даңғылы, 1" in footer
         assert body.count(POLICY[lang]) == (1 if body is mail.body_text else 2)
     assert f'<a href="{POLICY[lang]}">' in mail.body_html
-    assert mail.body_text.endswith(f"{POLICY[lang]}\n")
+    # Then the "my data" page, where every person sees and manages what is held.
+    my_data = POLICY[lang].replace("/politika", "/my-data")
+    assert f'<a href="{my_data}">' in mail.body_html
+    assert mail.body_text.endswith(f"{my_data}\n")
     assert "<" not in mail.body_text  # the text part is text
 
 

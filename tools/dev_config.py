@@ -15,6 +15,9 @@ TRUSTED_HOSTS = ["127.0.0.1", "localhost"]
 # The development server speaks plain http: browsers drop Secure and __Host- cookies there.
 SESSION_COOKIE_SECURE = False
 SESSION_COOKIE_NAME = "qb_session"
+RIGHTS_COOKIE_SECURE = False
+RIGHTS_SESSION_COOKIE_NAME = "qb_my_data"
+RIGHTS_BROWSER_COOKIE_NAME = "qb_my_data_browser"
 PAGE_CACHE = False  # show content edits at once
 # `flask run` is one process, so the rate-limit counters may live in its memory.
 RATELIMIT_SINGLE_PROCESS = True

@@ -7,7 +7,7 @@ messages and names get trigram indexes (pg_trgm) so that a text search stays int
 audit log refuses UPDATE and DELETE by a trigger. Nothing existing is changed or lost.
 
 Revision ID: 0011_console
-Revises: 0009_requests
+Revises: 0010_rights
 Create Date: 2026-12-06
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0011_console"
-down_revision = "0009_requests"
+down_revision = "0010_rights"
 branch_labels = None
 depends_on = None
 

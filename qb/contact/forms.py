@@ -1,44 +1,28 @@
 """The enquiry form: the shape of each field, cleaned and checked; deciding is the service's job."""
 
-import phonenumbers
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, Optional
 
 from ..webforms import (
     EMAIL_MAX,
     NAME_MAX,
+    PHONE_EXAMPLE,
+    PHONE_INPUT_MAX,
     ScreenedForm,
     TickBox,
     clean_line,
     clean_text,
     email_address,
     person_name,
+    phone_number,
     ticked,
 )
 
-PHONE_INPUT_MAX = 32
 MESSAGE_MAX = 5000
-PHONE_REGION = "KZ"
-PHONE_EXAMPLE = "+7 701 123 45 67"
+__all__ = ["PHONE_EXAMPLE", "EnquiryForm", "TOKEN_SALT"]
 TOKEN_SALT = "qb.contact.form-token"
-
-
-def phone_number(_form, field):
-    """A valid phone number, Kazakhstan's unless it starts with another country's code; E.164."""
-    try:
-        number = phonenumbers.parse(field.data, PHONE_REGION)
-    except phonenumbers.NumberParseException:
-        number = None
-    if number is None or not phonenumbers.is_valid_number(number):
-        raise ValidationError(
-            _l(
-                "Please enter a phone number such as %(example)s, or leave it empty.",
-                example=PHONE_EXAMPLE,
-            )
-        )
-    field.normalized = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def line_field(label, *validators):

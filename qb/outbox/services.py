@@ -18,18 +18,21 @@ from .models import FAILED, NORMAL, PENDING, SENDING, STATUSES, OutboxHold, Outb
 
 log = logging.getLogger(__name__)
 POLICY_PATH = "/politika"  # the personal data policy, linked from every mail's footer
+MY_DATA_PATH = "/my-data"  # and the page where a person sees and manages their data
 
 
 def render_mail(name: str, lang: str, **context) -> dict[str, str]:
     """The text and HTML bodies of templates/email/<name>.txt and .html, in `lang`.
 
     Both extend templates/email/layout.txt and layout.html, whose footer signs for the
-    operator and links the policy: what it needs is added to `context` here.
+    operator and links the policy and "my data": what it needs is added to `context` here.
     """
     config = current_app.config
+    site = config["SITE_URL"].rstrip("/")
     context = {
         "lang": lang,
-        "policy_url": config["SITE_URL"].rstrip("/") + localized_path(POLICY_PATH, lang),
+        "policy_url": site + localized_path(POLICY_PATH, lang),
+        "my_data_url": site + localized_path(MY_DATA_PATH, lang),
         "operator_email": config["OPERATOR_EMAIL"],
         "operator_address": config["OPERATOR_ADDRESS"],
         **context,

@@ -24,6 +24,7 @@ SITEMAP_ENDPOINTS = (
     "policy.politika",
     "cookies.page",
     "newsletter.page",
+    "rights.page",
 )
 OFFER_KINDS = {
     "product": _l("New product"),

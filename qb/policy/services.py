@@ -31,16 +31,18 @@ def current_revision() -> Revision:
     return policy_revision()
 
 
-def policy_lines(lang: str) -> list[str]:
-    """The policy in `lang`, one entry per non-empty line of its text file."""
-    text = content_path(lang, "politika.txt").read_text(encoding="utf-8")
+def policy_lines(lang: str, path=None) -> list[str]:
+    """The policy in `lang` (or the text at `path`), one entry per non-empty line."""
+    path = path or content_path(lang, "politika.txt")
+    text = path.read_text(encoding="utf-8")
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
-def policy_paragraphs(lang: str) -> list[Paragraph]:
-    """The policy lines classified and with addresses turned into links."""
+def policy_paragraphs(lang: str, path=None) -> list[Paragraph]:
+    """The policy lines classified and with addresses turned into links (`path`: an earlier
+    revision's text)."""
     paragraphs = []
-    for index, line in enumerate(policy_lines(lang)):
+    for index, line in enumerate(policy_lines(lang, path)):
         match = _NUMBER.match(line)
         number = match.group(1) if match else ""
         if index == 0:
