@@ -1,5 +1,6 @@
 """Paths and configuration layers: safe defaults, then instance/config.py, then QB_* variables."""
 
+import os
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -191,12 +192,21 @@ class Config:
     RIGHTS_COOKIE_SECURE = True
 
 
+CONFIG_FILE_VARIABLE = "QB_CONFIG_FILE"
+
+
 def load_config(app, test_config=None):
     """Fill app.config layer by layer; a test mapping replaces the file and environment layers."""
     app.config.from_object(Config)
     if test_config is None:
-        app.config.from_pyfile("config.py", silent=True)
+        # QB_CONFIG_FILE names another per-host file (relative to instance/), or none at all
+        # when empty: a process started for a test or a benchmark then ignores the
+        # developer's own instance/config.py.
+        config_file = os.environ.get(CONFIG_FILE_VARIABLE, "config.py")
+        if config_file:
+            app.config.from_pyfile(config_file, silent=config_file == "config.py")
         app.config.from_prefixed_env("QB")
+        app.config.pop(CONFIG_FILE_VARIABLE.removeprefix("QB_"), None)
     else:
         app.config.from_mapping(test_config)
     check_secret_key(app)

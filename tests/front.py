@@ -143,6 +143,7 @@ def site_settings(folder, https_url):
 
 def environment(settings, gunicorn=None):
     env = {k: v for k, v in os.environ.items() if not k.startswith("QB_")}
+    env["QB_CONFIG_FILE"] = ""  # the settings below only, not a local instance/config.py
     env.update({f"QB_{k}": json.dumps(v) for k, v in settings.items()})
     env.update({f"QB_GUNICORN_{k}": str(v) for k, v in (gunicorn or {}).items()})
     return env

@@ -73,5 +73,6 @@ def cli_env(tmp_path, sink, **extra):
         **extra,
     }
     env = {k: v for k, v in os.environ.items() if not k.startswith("QB_")}
+    env["QB_CONFIG_FILE"] = ""  # the settings above only, not a local instance/config.py
     env.update({f"QB_{k}": json.dumps(v) for k, v in settings.items()})
     return env

@@ -4,7 +4,7 @@ import pytest
 from flask import Flask
 
 from qb import create_app, operator
-from qb.config import load_config
+from qb.config import Config, load_config
 
 
 def bare_app(tmp_path):
@@ -153,3 +153,22 @@ def test_the_operator_from_the_environment(tmp_path, monkeypatch):
     with app.app_context():
         assert operator.legal_name("ru") == "ТОО «Қауіпсіз Болашақ»"
         assert operator.legal_name("kk") == "Qauipsiz Bolashaq LLP"  # falls back to the name
+
+
+def test_config_file_variable_names_another_file_or_none(tmp_path, monkeypatch):
+    (tmp_path / "config.py").write_text('SITE_URL = "https://from-default.example"\n')
+    (tmp_path / "other.py").write_text('SITE_URL = "https://from-other.example"\n')
+    monkeypatch.setenv("QB_SECRET_KEY", '"' + "k" * 40 + '"')
+    for value, expected in (
+        (None, "https://from-default.example"),
+        ("other.py", "https://from-other.example"),
+        ("", Config.SITE_URL),
+    ):
+        if value is None:
+            monkeypatch.delenv("QB_CONFIG_FILE", raising=False)
+        else:
+            monkeypatch.setenv("QB_CONFIG_FILE", value)
+        app = bare_app(tmp_path)
+        load_config(app)
+        assert app.config["SITE_URL"] == expected
+        assert "CONFIG_FILE" not in app.config

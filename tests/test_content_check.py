@@ -323,6 +323,7 @@ def test_the_command_runs_as_maintainers_run_it(tmp_path):
     # `flask --app qb content check` in its own process, with production-like settings.
     env = {
         "PATH": "/usr/bin:/bin",
+        "QB_CONFIG_FILE": "",  # these settings only, not a local instance/config.py
         "QB_SECRET_KEY": '"' + "k" * 40 + '"',
         "QB_OPERATOR_NAME": "Qauipsiz Bolashaq LLP",
         "QB_OPERATOR_BIN": '"123456789012"',

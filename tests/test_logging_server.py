@@ -42,6 +42,7 @@ def server_env(tmp_path, port):
         "LOG_FORMAT": "text",
     }
     env = {k: v for k, v in os.environ.items() if not k.startswith("QB_")}
+    env["QB_CONFIG_FILE"] = ""  # the settings above only, not a local instance/config.py
     env.update({f"QB_{k}": json.dumps(v) for k, v in settings.items()})
     env.update(QB_GUNICORN_BIND=f"127.0.0.1:{port}", QB_GUNICORN_WORKERS="1")
     return env
