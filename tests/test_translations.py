@@ -57,3 +57,24 @@ def test_placeholders_survive_translation(lang):
         if message.id and isinstance(message.id, str):
             names = sorted(re.findall(r"%\((\w+)\)s", message.id))
             assert names == sorted(re.findall(r"%\((\w+)\)s", message.string)), message.id
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_no_message_is_listed_twice(lang):
+    # A catalogue that lists one message twice keeps only the last translation when read,
+    # silently; entries added by hand must not repeat one already there.
+    import re
+
+    text = (ROOT / "translations" / lang / "LC_MESSAGES" / "messages.po").read_text("utf-8")
+    seen, twice = set(), []
+    for entry in text.split("\n\n"):
+        if entry.lstrip().startswith("#~"):
+            continue
+        context = re.search(r'^msgctxt (".*")$', entry, re.M)
+        message = re.search(r'^msgid ((?:".*"\n?)+)', entry, re.M)
+        if message and message.group(1) != '""\n':
+            key = (context and context.group(1), message.group(1))
+            if key in seen:
+                twice.append(message.group(1).strip())
+            seen.add(key)
+    assert not twice, f"{lang}: listed twice {twice}"
