@@ -80,3 +80,42 @@ def test_a_breach_gets_its_deadline_and_the_export_of_names_and_phones(console_a
     with console_app.app_context():
         entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "export"))
         assert entry.rows == 1 and entry.detail == "breach notice"
+
+
+def test_a_request_entered_without_an_address_is_linked_later_and_named_in_kazakh(console_app):
+    client, _ = signed_in_client(console_app, "responsible")
+    entered = post(
+        client,
+        "/console/requests",
+        {"kind": "deletion", "channel": "phone", "identity_check": "called back"},
+        "/console/requests",
+    )
+    assert entered.status_code == 303
+    page = client.get("/console/requests").text
+    # The register's codes read in the console's language, not as codes.
+    assert "жеке деректерді жою" in page and "телефон қоңырауы" in page
+    assert "Link request" not in page and "адамға байланыстыру" in page
+    with console_app.app_context():
+        request = db.session.scalar(sa.select(DataRequest))
+        assert request.mailbox_pseudonym is None
+        request_id = request.id
+    bad = post(client, f"/console/requests/{request_id}/person", {"email": ""}, "/console/requests")
+    assert bad.status_code == 400
+    linked = post(
+        client,
+        f"/console/requests/{request_id}/person",
+        {"email": "Asel+letters@Example.kz"},
+        "/console/requests",
+    )
+    assert linked.status_code == 303
+    with console_app.app_context():
+        request = db.session.get(DataRequest, request_id)
+        assert len(request.mailbox_pseudonym) == 64
+        entry = db.session.scalars(sa.select(AuditEntry).order_by(AuditEntry.id.desc())).first()
+        assert (entry.action, entry.person, entry.detail) == (
+            "request",
+            request.mailbox_pseudonym,
+            "linked to a person",
+        )
+        assert "asel" not in (entry.record_ids or "").lower()
+    assert "адамға байланыстыру" not in client.get("/console/requests").text

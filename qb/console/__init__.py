@@ -7,7 +7,9 @@ from flask_babel import lazy_gettext as _l
 from ..console_pages import ConsolePage, add_console_page, console_pages
 from ..operators.access import current_operator
 from ..operators.models import ADMIN, OVERSEERS, RESPONSIBLE, ROLES, STAFF
+from ..requests.labels import CHANNEL_LABELS, KIND_LABELS, STATUS_LABELS, label
 from . import admin, person_pages, register_pages  # noqa: F401 - they register views on bp
+from .audit_names import AUDIT_ACTION_NAMES
 from .views import bp
 
 STATE_NAMES = {
@@ -62,7 +64,14 @@ def init_app(app):
             "console_endpoints": lambda: app.view_functions.keys(),
             "action_name": lambda action: ACTION_NAMES.get(action, action),
             "state_choices": lambda states: [(s, STATE_NAMES.get(s, s)) for s in states],
-            "plain_choices": lambda values: [(value, value) for value in values],
+            "named_choices": lambda values, names: [(v, label(names, v)) for v in values],
+            "request_kind": lambda kind: label(KIND_LABELS, kind),
+            "request_channel": lambda channel: label(CHANNEL_LABELS, channel),
+            "request_status": lambda status: label(STATUS_LABELS, status),
+            "KIND_LABELS": KIND_LABELS,
+            "CHANNEL_LABELS": CHANNEL_LABELS,
+            "AUDIT_ACTION_NAMES": AUDIT_ACTION_NAMES,
+            "audit_action": lambda action: label(AUDIT_ACTION_NAMES, action),
             "role_choices": lambda: [(role, ROLE_NAMES[role]) for role in ROLES],
             "action_effect": lambda action: ACTION_EFFECTS.get(action, ""),
         }

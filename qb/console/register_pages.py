@@ -12,7 +12,7 @@ from ..operators.models import RESPONSIBLE
 from ..requests import services as requests
 from ..requests.models import KINDS
 from . import registers
-from .forms import ENTERED_CHANNELS, BreachForm, CloseForm, EmptyForm, RequestForm
+from .forms import ENTERED_CHANNELS, BreachForm, CloseForm, EmptyForm, PersonForm, RequestForm
 from .models import BreachIncident
 from .views import bp
 
@@ -53,6 +53,22 @@ def close_request(request_id):
         abort(400)
     try:
         registers.close_request(request_id, form, current_operator())
+    except requests.RequestError:
+        db.session.rollback()
+        abort(400)
+    db.session.commit()
+    return redirect(url_for("console.requests_page"), code=303)
+
+
+@bp.post("/requests/<int:request_id>/person")
+@console_required(RESPONSIBLE)
+def link_request(request_id):
+    """Link a request to the person it is about, by their e-mail address."""
+    form = PersonForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        registers.link_request(request_id, form, current_operator())
     except requests.RequestError:
         db.session.rollback()
         abort(400)

@@ -70,6 +70,20 @@ def close_request(request_id, form, operator):
     return closed
 
 
+def link_request(request_id, form, operator):
+    """Link an open request to the person with the address given (kept as a pseudonym)."""
+    person = audit.person_pseudonym(mailbox_key(form.email.data))
+    linked = requests.link_person(request_id, person=person, by=actor(operator))
+    audit.record(
+        "request",
+        operator=operator,
+        person_pseudonym=person,
+        record_ids=[f"request:{linked.id}"],
+        detail="linked to a person",
+    )
+    return linked
+
+
 def record_breach(form, operator):
     detected = parse_local(form.detected.data)
     if detected is None or detected > utcnow():

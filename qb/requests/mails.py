@@ -5,22 +5,12 @@ from babel.dates import format_date
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from ..i18n import format_locale
 from ..outbox.services import queue_mail, render_mail
-from .models import ACCESS, BLOCKING, CORRECTION, DELETION, QUESTION, UNSUBSCRIBE, WITHDRAWAL
+from .labels import KIND_LABELS
 from .workdays import local_day
 
-KIND_LABELS = {
-    ACCESS: _l("access to personal data"),
-    CORRECTION: _l("correction of personal data"),
-    WITHDRAWAL: _l("withdrawal of consent"),
-    DELETION: _l("destruction of personal data"),
-    BLOCKING: _l("blocking of personal data"),
-    UNSUBSCRIBE: _l("unsubscribe from news and offers"),
-    QUESTION: _l("question about processing"),
-}
 REMINDER_KIND = "requests-reminder"
 
 

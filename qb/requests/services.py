@@ -110,6 +110,17 @@ def verify(request_or_id, *, identity_check=None, by):
     return request
 
 
+def link_person(request_or_id, *, person, by):
+    """Name the person an open request is about (a pseudonym), e.g. once a letter's sender
+    is matched to a mailbox; the caller commits. Returns the request."""
+    request = _open_request(request_or_id)
+    request.mailbox_pseudonym = _pseudonym(person)
+    if request.mailbox_pseudonym is None:
+        raise RequestError("the person is required")
+    _text("actor", by, ACTOR_MAX, required=True)
+    return request
+
+
 def close(request_or_id, *, status=DONE, outcome, reason=None, by):
     """Close a request as done, or refused with its reason; the caller commits."""
     _check_choice("status", status, CLOSED_STATUSES)
