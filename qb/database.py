@@ -1,5 +1,7 @@
 """Database setup: SQLite pragmas for concurrent workers; PostgreSQL needs nothing extra."""
 
+from contextlib import contextmanager
+
 from sqlalchemy import event
 
 from .config import ROOT
@@ -43,3 +45,18 @@ def only_this_dialect(dialect):
         return True
 
     return include
+
+
+@contextmanager
+def batch_transaction(*, dry_run=False):
+    """One batch of a bulk job in its own transaction: committed at the end of the block, or
+    rolled back when the block raises or the job is a dry run (which then changes nothing)."""
+    try:
+        yield db.session
+    except BaseException:
+        db.session.rollback()
+        raise
+    if dry_run:
+        db.session.rollback()
+    else:
+        db.session.commit()

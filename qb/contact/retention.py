@@ -9,6 +9,7 @@ from flask import current_app
 
 from ..clock import utcnow
 from ..consent.models import EXPIRED, WITHDRAWN
+from ..database import batch_transaction
 from ..extensions import db
 from ..privacy.services import CLI, RETENTION, destroy
 from .models import Enquiry
@@ -121,15 +122,8 @@ def _destroy_all(ids, reason, actor, dry_run):
     purged = Purged()
     for start in range(0, len(ids), BATCH):
         batch = ids[start : start + BATCH]
-        try:
+        with batch_transaction(dry_run=dry_run):
             _destroy(batch, reason, actor, purged)
-        except Exception:
-            db.session.rollback()
-            raise
-        if dry_run:
-            db.session.rollback()
-        else:
-            db.session.commit()
     return purged
 
 

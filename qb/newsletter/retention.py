@@ -7,6 +7,7 @@ import sqlalchemy as sa
 
 from ..clock import utcnow
 from ..consent.models import EXPIRED
+from ..database import batch_transaction
 from ..extensions import db
 from ..privacy.services import RETENTION, destroy
 from .mails import subject_of
@@ -46,7 +47,7 @@ def purge_unconfirmed(*, dry_run=False):
     purged = Purged()
     for start in range(0, len(ids), BATCH):
         batch = ids[start : start + BATCH]
-        try:
+        with batch_transaction(dry_run=dry_run):
             # Deleted first, and only if still pending: one confirmed meanwhile stays whole.
             deleted = sorted(
                 db.session.scalars(
@@ -61,13 +62,6 @@ def purge_unconfirmed(*, dry_run=False):
             purged.mails += counts.get("outbox_message", 0)
             purged.consents += counts.get("consent_record", 0)
             purged.subscriber_ids.extend(deleted)
-        except Exception:
-            db.session.rollback()
-            raise
-        if dry_run:
-            db.session.rollback()
-        else:
-            db.session.commit()
     if purged.subscriber_ids and not dry_run:
         log.info(
             "newsletter: destroyed %s unconfirmed subscriptions (%s mails); %s consent "

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ..consent.models import WITHDRAWN
-from ..extensions import db
+from ..database import batch_transaction
 from . import journal
 from .services import _depersonalise, _destroy
 
@@ -39,7 +39,7 @@ def reapply(*, since=None, dry_run=False):
     done = []
     for entry in todo:
         until = datetime.fromisoformat(entry["at"])
-        try:
+        with batch_transaction(dry_run=dry_run):
             if entry["action"] == journal.DEPERSONALISE:
                 counts = _depersonalise(
                     None, entry["subjects"], actor=entry["actor"], until=until, entry=entry
@@ -55,12 +55,5 @@ def reapply(*, since=None, dry_run=False):
                 )
             if entry["id"] not in known:
                 journal.add_to_table(entry)
-        except Exception:
-            db.session.rollback()
-            raise
-        if dry_run:
-            db.session.rollback()
-        else:
-            db.session.commit()
         done.append(Reapplied(entry["id"], entry["at"], entry["action"], dict(counts)))
     return done
