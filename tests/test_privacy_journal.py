@@ -134,3 +134,41 @@ def test_the_journal_holds_no_personal_data(app):
     (entry,) = entries(app)
     assert set(entry) == {"id", "at", "action", "reason", "actor", "person", "subjects", "rows"}
     assert entry["rows"] == {"enquiry": [1]} and entry["subjects"] == ["enquiry:1"]
+
+
+def test_a_block_made_after_the_backup_survives_the_restore(app, tmp_path):
+    mine = new_enquiry(app, email="asel@example.kz")
+    other = new_enquiry(app, email="dana@example.kz")
+    copy = tmp_path / f"backup-{SQLITE_FILE}"
+    with app.app_context():
+        privacy.block(mailbox_key("dana@example.kz"), actor="cli")  # before the backup
+        db.session.commit()
+    backup(app, copy)
+    with app.app_context():
+        privacy.block(ASEL, actor="cli")
+        privacy.unblock(mailbox_key("dana@example.kz"), actor="cli")
+        db.session.commit()
+    assert [e["action"] for e in entries(app)] == ["block", "block", "unblock"]
+    assert all("asel" not in json.dumps(e) for e in entries(app))
+
+    restore(app, copy)
+    with app.app_context():
+        assert not privacy.is_blocked(ASEL)  # the backup predates the block
+        assert privacy.is_blocked(mailbox_key("dana@example.kz"))
+    result = reapply(app)
+    assert result.exit_code == 0, result.output
+    assert "reapplied 2 journal entries" in result.output
+    with app.app_context():
+        assert privacy.is_blocked(ASEL)
+        assert not privacy.is_blocked(mailbox_key("dana@example.kz"))
+        blocked = set(
+            db.session.scalars(sa.select(Enquiry.id).where(Enquiry.blocked_at.is_not(None)))
+        )
+        assert blocked == {mine} and other not in blocked
+    # A new enquiry from the blocked mailbox after the restore: its mail is held as before.
+    later = new_enquiry(app, email="Asel@Example.kz")
+    with app.app_context():
+        held = db.session.scalars(
+            sa.select(OutboxMessage.blocked_at).where(OutboxMessage.ref == f"enquiry:{later}")
+        ).all()
+        assert held and all(when is not None for when in held)

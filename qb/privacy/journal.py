@@ -27,6 +27,9 @@ log = logging.getLogger(__name__)
 PENDING = "qb_erasure_journal"  # session.info key: entries waiting for the commit
 DESTROY = "destroy"
 DEPERSONALISE = "depersonalise"
+# Blocks are not erasures, but a restore must not lift one either (nor revive a lifted one).
+BLOCK = "block"
+UNBLOCK = "unblock"
 
 
 def journal_path(app=None):
@@ -36,8 +39,9 @@ def journal_path(app=None):
     return Path(configured) if configured else Path(app.instance_path) / "erasure-journal.jsonl"
 
 
-def record(action, *, at, reason, actor, person, subjects, rows):
-    """Journal one erasure in the caller's transaction; the file line follows its commit."""
+def record(action, *, at, reason, actor, person, subjects, rows, holds=()):
+    """Journal one erasure (or block) in the caller's transaction; the file line follows its
+    commit. `holds` are the outbox hold values a block sets: subjects and mailbox pseudonyms."""
     entry = {
         "id": uuid.uuid4().hex,
         "at": at.isoformat(timespec="microseconds"),
@@ -48,6 +52,8 @@ def record(action, *, at, reason, actor, person, subjects, rows):
         "subjects": sorted(subjects),
         "rows": {table: sorted(ids) for table, ids in sorted(rows.items())},
     }
+    if holds:
+        entry["holds"] = sorted(set(holds))
     add_to_table(entry)
     db.session.info.setdefault(PENDING, []).append((journal_path(), entry))
     return entry

@@ -5,7 +5,8 @@ file, outside the database, lists every erasure; the restored database's own cop
 journal (erasure_journal) ends where the backup was taken. `reapply` makes each erasure
 of the file that the database lacks again, oldest first, only on rows created before it
 (a row made since the restore with a reused id is spared), and records it in the table,
-so running it twice changes nothing the second time.
+so running it twice changes nothing the second time. Blocks and unblocks are journaled and
+made again the same way, so a restore neither lifts a block nor revives a lifted one.
 """
 
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ from datetime import datetime
 from ..consent.models import WITHDRAWN
 from ..database import batch_transaction
 from . import journal
-from .services import _depersonalise, _destroy
+from .services import _block, _depersonalise, _destroy
 
 
 @dataclass
@@ -40,7 +41,16 @@ def reapply(*, since=None, dry_run=False):
     for entry in todo:
         until = datetime.fromisoformat(entry["at"])
         with batch_transaction(dry_run=dry_run):
-            if entry["action"] == journal.DEPERSONALISE:
+            if entry["action"] in (journal.BLOCK, journal.UNBLOCK):
+                counts = _block(
+                    None,
+                    entry["subjects"],
+                    actor=entry["actor"],
+                    blocked=entry["action"] == journal.BLOCK,
+                    until=until,
+                    entry=entry,
+                )
+            elif entry["action"] == journal.DEPERSONALISE:
                 counts = _depersonalise(
                     None, entry["subjects"], actor=entry["actor"], until=until, entry=entry
                 )

@@ -189,7 +189,7 @@ def _erased(model):
     return values
 
 
-def _journal(action, counts, target, mailbox_key, reason, actor, now, entry):
+def _journal(action, counts, target, mailbox_key, reason, actor, now, entry, holds=()):
     if not counts:
         return
     if entry is not None:  # reapplied after a restore: restore.py keeps the entry
@@ -204,29 +204,34 @@ def _journal(action, counts, target, mailbox_key, reason, actor, now, entry):
         person=person,
         subjects=target.subjects,
         rows=rows,
+        holds=holds,
     )
     log.info("privacy: %s by %s: %s", action, actor, counts)
 
 
 def block(mailbox_key=None, subjects=(), *, actor):
     """Suspend processing of the person's rows: marked blocked (blocked_at), their queued
-    mail held, and mail queued later to or about them held too, until unblocked. Counts."""
-    now = utcnow()
-    target = find(mailbox_key, subjects)
-    counts = _set_blocked(target, now)
-    holds = [mailbox_hold(mailbox_key)] if mailbox_key is not None else []
-    counts.add("outbox_hold", hold(holds + target.subjects))
-    log.info("privacy: blocked by %s: %s", actor, counts)
-    return counts
+    mail held, and mail queued later to or about them held too, until unblocked. Journaled,
+    so that restoring an older backup cannot lift it. Counts."""
+    return _block(mailbox_key, subjects, actor=actor, blocked=True)
 
 
 def unblock(mailbox_key=None, subjects=(), *, actor):
-    """Lift a block: the rows take part again and their held mail goes out. Counts."""
-    target = find(mailbox_key, subjects)
-    counts = _set_blocked(target, None)
+    """Lift a block: the rows take part again and their held mail goes out. Journaled."""
+    return _block(mailbox_key, subjects, actor=actor, blocked=False)
+
+
+def _block(mailbox_key, subjects, *, actor, blocked, until=None, entry=None):
+    now = utcnow()
+    target = find(mailbox_key, subjects, until)
+    counts = _set_blocked(target, now if blocked else None)
     holds = [mailbox_hold(mailbox_key)] if mailbox_key is not None else []
-    counts.add("outbox_hold", release(holds + target.subjects))
-    log.info("privacy: unblocked by %s: %s", actor, counts)
+    if entry is not None:  # reapplied after a restore: the holds the journal names
+        holds = list(entry.get("holds", ()))
+    holds += target.subjects
+    counts.add("outbox_hold", (hold if blocked else release)(holds))
+    action = journal.BLOCK if blocked else journal.UNBLOCK
+    _journal(action, counts, target, mailbox_key, None, actor, now, entry, holds=holds)
     return counts
 
 
