@@ -8,6 +8,7 @@ the input stays with each feature's services.
 import re
 import time
 import unicodedata
+from contextlib import contextmanager
 
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
@@ -210,3 +211,20 @@ def check_csrf():
     except CSRFError as error:
         return error.description
     return None
+
+
+@contextmanager
+def steady_answer():
+    """Let the block take at least FORM_ANSWER_SECONDS, whatever it did.
+
+    A form whose answer must not tell whether an address is known ("my data", news and
+    offers) does more work for a known one (a link and its mail are stored): a few
+    milliseconds that a patient client could measure. Waiting out the rest of a floor well
+    above that work makes both answers take the same time.
+    """
+    floor = float(current_app.config["FORM_ANSWER_SECONDS"])
+    started = time.monotonic()
+    yield
+    left = floor - (time.monotonic() - started)
+    if left > 0:
+        time.sleep(left)

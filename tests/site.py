@@ -45,6 +45,8 @@ def test_settings(tmp_path, **overrides):
         "OUTBOX_EML_DIR": str(tmp_path / "mail"),
         "OUTBOX_BACKGROUND": False,
         "ERASURE_JOURNAL": str(tmp_path / "erasure-journal.jsonl"),
+        # No floor under form answers (tests/test_steady_answers.py checks it on its own).
+        "FORM_ANSWER_SECONDS": 0,
         **overrides,
     }
 

@@ -8,7 +8,7 @@ from ..extensions import csrf, limiter
 from ..i18n import current_language, localized_route
 from ..rendering import cached_page, render_with_holes
 from ..security import no_store
-from ..webforms import BOT, EXPIRED
+from ..webforms import BOT, EXPIRED, steady_answer
 from . import services
 from .forms import FORM_KEY, SubscriptionForm
 from .models import ONE_CLICK_METHOD
@@ -33,7 +33,8 @@ def page():
     if problem is BOT:
         return redirect(url_for("newsletter.thanks"), code=303)  # tell a bot nothing
     if problem is None and form.validate():
-        services.subscribe(language=current_language(), **form.subscription())
+        with steady_answer():  # the same time for a new, pending or confirmed address
+            services.subscribe(language=current_language(), **form.subscription())
         return redirect(url_for("newsletter.thanks"), code=303)
     form.renew_token(FORM_KEY)
     page = _render_form(form, problem, generate_csrf())

@@ -22,7 +22,7 @@ from ..i18n import current_language, localized_route
 from ..logs import security_event
 from ..rendering import cached_page, render_with_holes
 from ..security import no_store
-from ..webforms import BOT, EXPIRED, PHONE_EXAMPLE
+from ..webforms import BOT, EXPIRED, PHONE_EXAMPLE, steady_answer
 from . import cookies, new_address, services
 from .forms import FORM_KEY, CorrectionForm, LinkRequestForm, NewEmailForm
 from .services import Link
@@ -48,7 +48,8 @@ def page():
         return redirect(url_for("rights.sent"), code=303)
     if problem is None and form.validate():
         browser = cookies.browser_value()
-        services.request_link(form.email.normalized, current_language(), browser)
+        with steady_answer():  # the same time whether the site holds data for it or not
+            services.request_link(form.email.normalized, current_language(), browser)
         response = redirect(url_for("rights.sent"), code=303)
         cookies.set_browser(response, browser, services.minutes("RIGHTS_LINK_MINUTES"))
         return response
