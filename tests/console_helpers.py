@@ -43,10 +43,13 @@ def fresh_code(app, operator_id):
     """A code for the next time step not used yet (waits for the step to turn if needed)."""
     with app.app_context():
         operator = db.session.get(Operator, operator_id)
-        secret, last = operator.totp_secret, operator.totp_last_step
+        secret, last = operator.totp_secret, operator.totp_last_step or 0
     totp = pyotp.TOTP(secret)
-    while int(time.time() // 30) <= last:  # the readiness sign: the next step has begun
-        time.sleep(0.2)
+    # A used code is refused, so a second sign-in needs the next 30-second step: what is
+    # awaited is the wall clock reaching that step's start, which no load on the machine
+    # moves, so the wait is computed, not guessed (and checked again after waking).
+    while (now := time.time()) < (last + 1) * totp.interval:
+        time.sleep((last + 1) * totp.interval - now)
     return totp.now()
 
 
