@@ -172,3 +172,24 @@ def test_a_block_made_after_the_backup_survives_the_restore(app, tmp_path):
             sa.select(OutboxMessage.blocked_at).where(OutboxMessage.ref == f"enquiry:{later}")
         ).all()
         assert held and all(when is not None for when in held)
+
+
+def test_an_unknown_action_or_a_stray_line_is_left_out_not_guessed_at(app):
+    mine = new_enquiry(app, email="asel@example.kz")
+    path = Path(app.config["ERASURE_JOURNAL"])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    stray = {
+        "id": "f" * 32,
+        "at": "2026-01-01T00:00:00.000000+00:00",
+        "action": "shred",
+        "reason": None,
+        "actor": "cli",
+        "person": None,
+        "subjects": [f"enquiry:{mine}"],
+        "rows": {"enquiry": [mine]},
+    }
+    path.write_text(json.dumps(stray) + "\n[]\n" + json.dumps({"id": "x"}) + "\n")
+    result = reapply(app)
+    assert result.exit_code == 0, result.output
+    assert "reapplied 0 journal entries" in result.output
+    assert rows(app, Enquiry) == 1 and rows(app, ErasureEntry) == 0

@@ -107,8 +107,12 @@ def read(path=None):
         if not line.strip():
             continue
         try:
-            entries.append(json.loads(line))
+            entry = json.loads(line)
         except ValueError:
+            entry = None
+        if isinstance(entry, dict) and isinstance(entry.get("at"), str):
+            entries.append(entry)
+        else:
             log.error("erasure journal: line %s is not an entry; left out", number)
     return sorted(entries, key=lambda entry: entry["at"])
 

@@ -9,6 +9,7 @@ so running it twice changes nothing the second time. Blocks and unblocks are jou
 made again the same way, so a restore neither lifts a block nor revives a lifted one.
 """
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -16,6 +17,8 @@ from ..consent.models import WITHDRAWN
 from ..database import batch_transaction
 from . import journal
 from .services import _block, _depersonalise, _destroy
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -26,6 +29,32 @@ class Reapplied:
     at: str
     action: str
     counts: dict
+
+
+def _remake_block(entry, until, blocked=True):
+    return _block(
+        None, entry["subjects"], actor=entry["actor"], blocked=blocked, until=until, entry=entry
+    )
+
+
+def _remake_depersonalise(entry, until):
+    return _depersonalise(None, entry["subjects"], actor=entry["actor"], until=until, entry=entry)
+
+
+def _remake_destroy(entry, until):
+    reason = entry["reason"] or WITHDRAWN
+    return _destroy(
+        None, entry["subjects"], reason=reason, actor=entry["actor"], until=until, entry=entry
+    )
+
+
+# Each journaled action and how it is made again; an action not listed is never guessed at.
+_REMAKE = {
+    journal.BLOCK: _remake_block,
+    journal.UNBLOCK: lambda entry, until: _remake_block(entry, until, blocked=False),
+    journal.DEPERSONALISE: _remake_depersonalise,
+    journal.DESTROY: _remake_destroy,
+}
 
 
 def reapply(*, since=None, dry_run=False):
@@ -39,30 +68,12 @@ def reapply(*, since=None, dry_run=False):
         todo = [entry for entry in entries if datetime.fromisoformat(entry["at"]) > since]
     done = []
     for entry in todo:
-        until = datetime.fromisoformat(entry["at"])
+        remake = _REMAKE.get(entry["action"])
+        if remake is None:
+            log.error("erasure journal: entry %s has an unknown action; left out", entry["id"])
+            continue
         with batch_transaction(dry_run=dry_run):
-            if entry["action"] in (journal.BLOCK, journal.UNBLOCK):
-                counts = _block(
-                    None,
-                    entry["subjects"],
-                    actor=entry["actor"],
-                    blocked=entry["action"] == journal.BLOCK,
-                    until=until,
-                    entry=entry,
-                )
-            elif entry["action"] == journal.DEPERSONALISE:
-                counts = _depersonalise(
-                    None, entry["subjects"], actor=entry["actor"], until=until, entry=entry
-                )
-            else:
-                counts = _destroy(
-                    None,
-                    entry["subjects"],
-                    reason=entry["reason"] or WITHDRAWN,
-                    actor=entry["actor"],
-                    until=until,
-                    entry=entry,
-                )
+            counts = remake(entry, datetime.fromisoformat(entry["at"]))
             if entry["id"] not in known:
                 journal.add_to_table(entry)
         done.append(Reapplied(entry["id"], entry["at"], entry["action"], dict(counts)))
