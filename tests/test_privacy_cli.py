@@ -32,6 +32,11 @@ def test_export_block_and_destroy_by_address(app, tmp_path):
     target = tmp_path / "export.json"
     result = run(app, "export", "--email", "asel@example.kz", "--include-blocked", "-o", target)
     assert result.exit_code == 0 and json.loads(target.read_text())["enquiries"][0]["blocked"]
+    assert target.stat().st_mode & 0o777 == 0o600  # personal data: the owner's only
+    nowhere = tmp_path / "missing" / "export.json"
+    result = run(app, "export", "--email", "asel@example.kz", "-o", nowhere)
+    assert result.exit_code == 1 and "cannot write" in result.output
+    assert "Traceback" not in result.output
     assert "unblock: enquiry: 1" in run(app, "unblock", f"enquiry:{mine}").output
 
     refused = run(app, "destroy", "--email", "asel@example.kz", input="n\n")

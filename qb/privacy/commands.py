@@ -2,6 +2,7 @@
 processing register, and erasures made again after a restore."""
 
 import json
+import os
 import re
 from datetime import UTC, datetime
 
@@ -60,11 +61,21 @@ def register_command(form, output, docs):
         return
     text = register.as_csv() if form == "csv" else register.as_markdown()
     if output:
-        with open(output, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
+        _write(output, text)
         click.echo(f"register written to {output}", err=True)
     else:
         click.echo(text, nl=False)
+
+
+def _write(output, text):
+    """Write `text` to the file `output`, readable by its owner only if it is new (an export
+    holds personal data); a file that cannot be written is a clear error, not a trace."""
+    try:
+        fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with open(fd, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
+    except OSError as error:
+        raise click.ClickException(f"cannot write {output}: {error.strerror}") from error
 
 
 def _key(_ctx, _param, value):
@@ -113,8 +124,7 @@ def export_command(key, include_blocked, output):
     data = services.person_data(key, include_blocked=include_blocked)
     text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     if output:
-        with open(output, "w", encoding="utf-8") as out:
-            out.write(text)
+        _write(output, text)
         click.echo(f"export written to {output}", err=True)
     else:
         click.echo(text, nl=False)
