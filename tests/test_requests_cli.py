@@ -140,7 +140,9 @@ def test_the_address_is_kept_only_as_its_pseudonym(app):
     # Another spelling of the same mailbox finds its requests, and only them.
     listed = ok(app, "list", "--email", "asel@gmail.com")
     assert "deletion" in listed and "access" not in listed
-    assert "deletion" in ok(app, "list", "--open", "--email", "asel@googlemail.com")
+    opened = ok(app, "list", "--open", "--email", "asel@googlemail.com")
+    assert "deletion" in opened and "access" not in opened
+    assert ok(app, "list", "--open", "--kind", "access").count("access") == 1
     assert ok(app, "list", "--email", "nobody@example.kz") == "No requests.\n"
 
 

@@ -126,8 +126,7 @@ def list_command(only_open, overdue, address, kind):
         raise click.UsageError("--open and --overdue exclude each other (--overdue is open too)")
     now = utcnow()
     if overdue or only_open:
-        rows = services.open_requests(overdue_only=overdue, now=now)
-        rows = [r for r in rows if _matches(r, person, kind)]
+        rows = services.open_requests(overdue_only=overdue, now=now, person=person, kind=kind)
     else:
         rows = services.find(person=person, kind=kind, limit=LIST_LIMIT)
     if not rows:
@@ -142,12 +141,6 @@ def list_command(only_open, overdue, address, kind):
             + (f" {_when(r.closed_at)} by {r.closed_by}" if r.closed_at else "")
         )
     click.echo("(times in Kazakhstan time)")
-
-
-def _matches(request, person, kind):
-    return (person is None or request.mailbox_pseudonym == person) and (
-        kind is None or request.kind == kind
-    )
 
 
 @requests_cli.command("verify")

@@ -154,11 +154,16 @@ def get(request_id):
     return request
 
 
-def open_requests(overdue_only=False, *, now=None):
-    """Requests not closed yet, the earliest deadline first (only those past it if asked)."""
+def open_requests(overdue_only=False, *, now=None, person=None, kind=None):
+    """Requests not closed yet, the earliest deadline first (only those past it if asked;
+    only this pseudonym's or this kind's, if given)."""
     query = sa.select(DataRequest).where(DataRequest.status.in_(OPEN_STATUSES))
     if overdue_only:
         query = query.where(DataRequest.due_at < (now or utcnow()))
+    if person is not None:
+        query = query.where(DataRequest.mailbox_pseudonym == person)
+    if kind is not None:
+        query = query.where(DataRequest.kind == kind)
     return list(db.session.scalars(query.order_by(DataRequest.due_at, DataRequest.id)))
 
 
@@ -204,11 +209,6 @@ def find(*, person=None, status=None, kind=None, limit=None):
         query = query.where(DataRequest.kind == kind)
     query = query.order_by(DataRequest.received_at.desc(), DataRequest.id.desc())
     return list(db.session.scalars(query.limit(limit)))
-
-
-def due_day(request):
-    """The last day of the request's deadline, in Kazakhstan."""
-    return local_day(request.due_at)
 
 
 def _open_request(request_or_id):
