@@ -14,6 +14,7 @@ from qb.mailbox import mailbox_key, mailbox_pseudonym
 from qb.newsletter.models import Subscriber
 from qb.outbox.models import OutboxMessage
 from qb.outbox.sender import claim
+from qb.outbox.services import hold, mailbox_hold, queue_many
 from qb.privacy import services as privacy
 
 from .contact_helpers import SETTINGS, consents
@@ -204,3 +205,25 @@ def test_a_blocked_record_is_frozen_past_its_period_until_unblocked(app):
     call(app, privacy.unblock, subjects=[f"enquiry:{blocked}"], actor="operator:1")
     purge = app.test_cli_runner().invoke(args=["contact", "purge"])
     assert f"destroyed 1 enquiries older than 365 days: {blocked}" in purge.output
+
+
+def test_mail_queued_in_bulk_to_or_about_a_held_person_is_held(app):
+    def message(n, to, ref=None):
+        body = {"subject": "s", "text": "t", "html": "<p>t</p>"}
+        return {"kind": "test", "key": f"bulk:{n}", "to": to, "ref": ref, **body}
+
+    with app.app_context():
+        hold([mailbox_hold(ASEL), "enquiry:7"])
+        db.session.commit()
+        added = queue_many(
+            [
+                message(1, "a.sel@gmail.com"),
+                message(2, "bolat@example.kz", "enquiry:7"),
+                message(3, "bolat@example.kz", "enquiry:8"),
+            ]
+        )
+        db.session.commit()
+        query = sa.select(OutboxMessage.idempotency_key, OutboxMessage.blocked_at.is_not(None))
+        held = dict(db.session.execute(query).all())
+    assert added == 3
+    assert held == {"bulk:1": True, "bulk:2": True, "bulk:3": False}

@@ -228,8 +228,10 @@ def _mark_held(rows):
     """Set blocked_at on the rows (queue_many's) whose recipient, Reply-To or ref is held."""
     if db.session.scalar(sa.select(OutboxHold.id).limit(1)) is None:
         return  # nothing held: the usual case costs one indexed look
-    for row in rows:
-        if held_values(_hold_keys(row["recipient"], row["reply_to"], row["ref"])):
+    keys = [_hold_keys(row["recipient"], row["reply_to"], row["ref"]) for row in rows]
+    held = held_values({key for row_keys in keys for key in row_keys})  # one query per batch
+    for row, row_keys in zip(rows, keys, strict=True):
+        if held.intersection(row_keys):
             row["blocked_at"] = row["created_at"]
         else:
             row.setdefault("blocked_at", None)
