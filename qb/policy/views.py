@@ -20,7 +20,6 @@ def politika():
         "policy/politika.html",
         title=paragraphs[0],
         paragraphs=paragraphs[1:],
-        revision=services.current_revision(),
         current=history[0],
         earlier=history[1:],
     )
