@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from flask import current_app
 
 from ..config import ROOT
+from ..consent.services import HOME_COUNTRY
 from ..extensions import db
+from ..operator import mailbox_provider
 from ..personal_data import GROUNDS, PURPOSES, RECIPIENTS, RETENTION, personal_columns
 
-HOME_COUNTRY = "KZ"  # where the site's database is (Law 94-V Art. 12(2))
 DOCS = ROOT / "docs"
 REGISTER_DOC = DOCS / "processing-register.md"
 PRIVACY_DOC = DOCS / "privacy.md"
@@ -84,9 +85,8 @@ def _country(recipient, config):
 
 def _recipient(recipient, config):
     if recipient == "operator-mailbox":
-        provider = config["OPERATOR_MAILBOX_PROVIDER"]
-        name = provider.get("en") if isinstance(provider, dict) else provider
-        return f"{name} ({config['OPERATOR_MAILBOX_COUNTRY']}): the operator's mailbox"
+        country = config["OPERATOR_MAILBOX_COUNTRY"]
+        return f"{mailbox_provider('en')} ({country}): the operator's mailbox"
     return RECIPIENTS[recipient]
 
 
@@ -122,8 +122,7 @@ def as_markdown():
     purposes = "\n".join(
         f"- **{purpose}**: {'; '.join(sorted(found))}" for purpose, found in grounds.items()
     )
-    provider = config["OPERATOR_MAILBOX_PROVIDER"]
-    provider = provider.get("en") if isinstance(provider, dict) else provider
+    provider = mailbox_provider("en")
     country = config["OPERATOR_MAILBOX_COUNTRY"]
     return f"""# Processing register
 
