@@ -63,13 +63,7 @@ def _detail(status, kind):
 def enquiry(enquiry_id):
     """One enquiry, the visitor's text shown as text (escaped, direction isolated)."""
     found = enquiry_list.get(enquiry_id) or abort(404)
-    audit.record(
-        "view",
-        operator=current_operator(),
-        record_ids=[f"enquiry:{found.id}"],
-        rows=1,
-        person_pseudonym=audit.person_pseudonym(found.mailbox_key),
-    )
+    _record_one("view", found)
     db.session.commit()
     return render_template("contact/console_enquiry.html", enquiry=found, form=HandledForm())
 
@@ -82,15 +76,19 @@ def handled(enquiry_id):
     if not HandledForm().validate_on_submit():
         abort(400)
     enquiry_list.mark_handled(found)
-    audit.record(
-        "handled",
-        operator=current_operator(),
-        record_ids=[f"enquiry:{found.id}"],
-        rows=1,
-        person_pseudonym=audit.person_pseudonym(found.mailbox_key),
-    )
+    _record_one("handled", found)
     db.session.commit()
     return redirect(url_for("contact_console.enquiry", enquiry_id=found.id), code=303)
+
+
+def _record_one(action, enquiry):
+    audit.record(
+        action,
+        operator=current_operator(),
+        record_ids=[f"enquiry:{enquiry.id}"],
+        rows=1,
+        person_pseudonym=audit.person_pseudonym(enquiry.mailbox_key),
+    )
 
 
 @bp.get("/export.csv")
