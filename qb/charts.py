@@ -5,12 +5,13 @@ style attributes (the strict CSP), and its page shows the same figures as a tabl
 nothing depends on seeing the bars.
 """
 
+from datetime import UTC, datetime, time, timedelta
 from itertools import count
 
 from babel import dates
 from markupsafe import Markup, escape
 
-from .clock import in_kazakhstan
+from .clock import KAZAKHSTAN_TIME, in_kazakhstan
 from .i18n import format_locale
 
 WIDTH, HEIGHT = 720, 260
@@ -21,6 +22,27 @@ _ids = count(1)
 def short_date(moment):
     """A date for an axis or a table row, in Kazakhstan and the page's language."""
     return dates.format_date(in_kazakhstan(moment).date(), "medium", locale=format_locale())
+
+
+def week_starts(weeks, now):
+    """The starts of the last `weeks` weeks up to `now`, oldest first: each Monday at
+    midnight in Kazakhstan, as a stored (naive UTC) time."""
+    today = in_kazakhstan(now).date()
+    monday = today - timedelta(days=today.weekday())
+    return [_stored_midnight(monday - timedelta(weeks=weeks - 1 - i)) for i in range(weeks)]
+
+
+def _stored_midnight(day):
+    midnight = datetime.combine(day, time(), KAZAKHSTAN_TIME)
+    return midnight.astimezone(UTC).replace(tzinfo=None)
+
+
+def per_week(starts, moments):
+    """How many of `moments` (none before starts[0]) fall in each week of `starts`."""
+    counts = [0] * len(starts)
+    for moment in moments:
+        counts[min((moment - starts[0]).days // 7, len(starts) - 1)] += 1
+    return counts
 
 
 def _nice_max(value):

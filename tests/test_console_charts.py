@@ -43,3 +43,28 @@ def test_subscribers_list_and_chart(console_app):
     assert page.status_code == 200 and "asel" in page.text.lower()
     assert client.get("/console/subscribers/chart").status_code == 200
     assert client.get("/console/subscribers/export.csv").status_code == 403
+
+
+def test_subscribers_held_at_the_end_of_each_week(console_app):
+    from datetime import datetime, timedelta
+
+    import sqlalchemy as sa
+
+    from qb.extensions import db
+    from qb.newsletter.console import WEEKS, weekly_totals
+    from qb.newsletter.models import Subscriber
+
+    now = datetime(2026, 6, 10, 12, 0)  # a Wednesday
+    ages = {"a@example.com": 400, "b@example.com": 17, "c@example.com": 1}  # days
+    for email in ages:
+        new_enquiry(console_app, email=email, newsletter=True)
+    with console_app.app_context():
+        for subscriber in db.session.scalars(sa.select(Subscriber)):
+            subscriber.created_at = now - timedelta(days=ages[subscriber.email])
+        db.session.commit()
+        weeks = weekly_totals(now)
+    assert len(weeks) == WEEKS and weeks[-1][0] == datetime(
+        2026, 6, 7, 19, 0
+    )  # Monday 00:00 in Kazakhstan
+    assert [count for _monday, count in weeks[-5:]] == [1, 2, 2, 2, 3]
+    assert weeks[0][1] == 1

@@ -6,13 +6,13 @@ mailbox through the mailbox_key index; any other text is matched literally (% an
 text) in names and messages: on PostgreSQL through trigram indexes, on SQLite by a scan.
 """
 
-from datetime import timedelta
-
 import sqlalchemy as sa
 
+from ..charts import per_week, week_starts
 from ..clock import utcnow
 from ..extensions import db
 from ..mailbox import mailbox_key
+from ..operators.listing import keyset_page
 from .models import Enquiry
 
 NEW, HANDLED, BLOCKED = "new", "handled", "blocked"
@@ -52,12 +52,7 @@ def search_kind(search):
 
 def page(status=None, search="", before=None, size=50):
     """(enquiries on this page, the `before` of the next older page or None)."""
-    select = query(status, search)
-    if before:
-        select = select.where(Enquiry.id < before)
-    rows = list(db.session.scalars(select.limit(size + 1)))
-    older = rows[size - 1].id if len(rows) > size else None
-    return rows[:size], older
+    return keyset_page(query(status, search), Enquiry.id, before, size)
 
 
 def get(enquiry_id):
@@ -75,15 +70,8 @@ def export_rows(status=None, search="", limit=100_000):
 
 def weekly_counts(weeks=26, now=None):
     """[(Monday of the week, enquiries received that week)] for the last `weeks` weeks."""
-    now = now or utcnow()
-    monday = (now - _days(now.weekday())).replace(hour=0, minute=0, second=0, microsecond=0)
-    start = monday - _days(7 * (weeks - 1))
-    created = db.session.scalars(sa.select(Enquiry.created_at).where(Enquiry.created_at >= start))
-    counts = [0] * weeks
-    for moment in created:
-        counts[min((moment - start).days // 7, weeks - 1)] += 1
-    return [(start + _days(7 * i), counts[i]) for i in range(weeks)]
-
-
-def _days(n):
-    return timedelta(days=n)
+    starts = week_starts(weeks, now or utcnow())
+    created = db.session.scalars(
+        sa.select(Enquiry.created_at).where(Enquiry.created_at >= starts[0])
+    )
+    return list(zip(starts, per_week(starts, created), strict=True))

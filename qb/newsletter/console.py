@@ -1,13 +1,13 @@
 """The newsletter's console pages: subscribers (search, states, keyset pages, export) and
 subscribers over time."""
 
-from datetime import timedelta
+from itertools import accumulate
 
 import sqlalchemy as sa
 from flask import Blueprint, current_app, render_template, request
 from flask_babel import gettext
 
-from ..charts import bar_chart, short_date
+from ..charts import bar_chart, per_week, short_date, week_starts
 from ..clock import utcnow
 from ..extensions import db
 from ..i18n import local_datetime
@@ -15,6 +15,7 @@ from ..mailbox import mailbox_key
 from ..operators import audit
 from ..operators.access import console_required, current_operator
 from ..operators.exports import csv_response
+from ..operators.listing import keyset_page
 from ..operators.models import RESPONSIBLE, STAFF
 from .models import STATUSES, Subscriber
 
@@ -44,11 +45,8 @@ def subscribers():
     """Subscribers, newest first; a search by address finds every spelling of it."""
     select, status, search = _query()
     size = int(current_app.config["CONSOLE_PAGE_SIZE"])
-    if before := request.args.get("before", type=int):
-        select = select.where(Subscriber.id < before)
-    rows = list(db.session.scalars(select.limit(size + 1)))
-    older = rows[size - 1].id if len(rows) > size else None
-    rows = rows[:size]
+    before = request.args.get("before", type=int)
+    rows, older = keyset_page(select, Subscriber.id, before, size)
     audit.record(
         "search" if search else "view",
         operator=current_operator(),
@@ -96,19 +94,12 @@ def export():
 
 def weekly_totals(now=None):
     """[(Monday, subscribers held at the end of that week)] for the last WEEKS weeks."""
-    now = now or utcnow()
-    monday = (now - timedelta(days=now.weekday())).replace(
-        hour=0, minute=0, second=0, microsecond=0
-    )
-    starts = [monday - timedelta(days=7 * (WEEKS - 1 - i)) for i in range(WEEKS)]
-    totals = []
-    for start in starts:
-        end = start + timedelta(days=7)
-        count = db.session.scalar(
-            sa.select(sa.func.count(Subscriber.id)).where(Subscriber.created_at < end)
-        )
-        totals.append((start, count))
-    return totals
+    starts = week_starts(WEEKS, now or utcnow())
+    created = Subscriber.created_at
+    earlier = db.session.scalar(sa.select(sa.func.count()).where(created < starts[0]))
+    joined = per_week(starts, db.session.scalars(sa.select(created).where(created >= starts[0])))
+    joined[0] += earlier
+    return list(zip(starts, accumulate(joined), strict=True))
 
 
 @bp.get("/chart")
