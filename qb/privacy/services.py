@@ -98,6 +98,15 @@ def _linked(model, holder, target, until):
     return where
 
 
+def _rows_of(model, holder, target, until):
+    """The condition for the target's rows of `model` (its own ids, or its linked rows), or
+    None if it has none."""
+    if holder.mailbox_column:
+        ids = target.rows.get(model)
+        return model.id.in_(ids) if ids else None
+    return _linked(model, holder, target, until) if target.subjects else None
+
+
 def holds_anything(mailbox_key):
     """Whether any row of the person's own (an enquiry, a subscription) has this mailbox."""
     for model, holder in own_holders():
@@ -157,11 +166,7 @@ def _depersonalise(mailbox_key, subjects, *, actor, until=None, entry=None):
     target = find(mailbox_key, subjects, until)
     counts = Counts()
     for model, holder in holders(db.Model):
-        if holder.mailbox_column:
-            ids = target.rows.get(model) or []
-            where = model.id.in_(ids) if ids else None
-        else:
-            where = _linked(model, holder, target, until) if target.subjects else None
+        where = _rows_of(model, holder, target, until)
         values = _erased(model)
         if where is None or not values:
             continue
@@ -240,11 +245,7 @@ def _set_blocked(target, when):
     for model, holder in holders(db.Model):
         if not hasattr(model, "blocked_at"):
             continue
-        if holder.mailbox_column:
-            ids = target.rows.get(model) or []
-            where = model.id.in_(ids) if ids else None
-        else:
-            where = _linked(model, holder, target, None) if target.subjects else None
+        where = _rows_of(model, holder, target, None)
         if where is None:
             continue
         now_set = model.blocked_at.is_(None) if when else model.blocked_at.is_not(None)
