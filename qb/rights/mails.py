@@ -54,43 +54,38 @@ def link_mail(link, token):
 
 def receipt_mail(session, action, details):
     """The receipt of a change made in a session, to the session's address, in its language."""
-    lang = session.language
-    with force_locale(lang):
-        subject = _("Receipt: a change to your personal data")
-    return {
-        "kind": RECEIPT_KIND,
-        "key": f"rights-receipt:{session.id}:{secrets.token_hex(8)}",
-        "to": session.email,
-        "subject": subject,
-        **render_mail(
-            "rights_receipt",
-            lang,
-            action=action,
-            record=details["subject"],
-            fields=details.get("fields", ()),
-            destroyed=details.get("destroyed", 0),
-            page_url=site_url("/my-data", lang),
-        ),
-    }
+    return _receipt(
+        f"rights-receipt:{session.id}:{secrets.token_hex(8)}",
+        session.email,
+        session.language,
+        action=action,
+        record=details["subject"],
+        fields=details.get("fields", ()),
+        destroyed=details.get("destroyed", 0),
+    )
 
 
 def new_email_receipt(link):
     """The receipt of a changed address: to the new address, which was just proven."""
-    lang = link.language
+    return _receipt(
+        f"rights-receipt:link:{link.id}",
+        link.email,
+        link.language,
+        action="new-email",
+        record=None,
+        fields=("email",),
+        destroyed=0,
+    )
+
+
+def _receipt(key, to, lang, **context):
     with force_locale(lang):
         subject = _("Receipt: a change to your personal data")
+    page_url = site_url("/my-data", lang)
     return {
         "kind": RECEIPT_KIND,
-        "key": f"rights-receipt:link:{link.id}",
-        "to": link.email,
+        "key": key,
+        "to": to,
         "subject": subject,
-        **render_mail(
-            "rights_receipt",
-            lang,
-            action="new-email",
-            record=None,
-            fields=("email",),
-            destroyed=0,
-            page_url=site_url("/my-data", lang),
-        ),
+        **render_mail("rights_receipt", lang, page_url=page_url, **context),
     }
