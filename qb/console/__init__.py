@@ -52,29 +52,30 @@ def init_app(app):
     """Register /console/… and announce the console's own pages."""
     app.register_blueprint(bp)
 
+    context = {  # built once: the helpers console templates call
+        "role_name": lambda role: ROLE_NAMES.get(role, role),
+        "menu": lambda: console_pages(app, current_operator().role),
+        "state_name": lambda state: STATE_NAMES.get(state, state),
+        "console_endpoints": lambda: app.view_functions.keys(),
+        "action_name": lambda action: ACTION_NAMES.get(action, action),
+        "state_choices": lambda states: [(s, STATE_NAMES.get(s, s)) for s in states],
+        "named_choices": lambda values, names: [(v, label(names, v)) for v in values],
+        "request_kind": lambda kind: label(KIND_LABELS, kind),
+        "request_channel": lambda channel: label(CHANNEL_LABELS, channel),
+        "request_status": lambda status: label(STATUS_LABELS, status),
+        "KIND_LABELS": KIND_LABELS,
+        "CHANNEL_LABELS": CHANNEL_LABELS,
+        "AUDIT_ACTION_NAMES": AUDIT_ACTION_NAMES,
+        "audit_action": lambda action: label(AUDIT_ACTION_NAMES, action),
+        "role_choices": lambda: [(role, ROLE_NAMES[role]) for role in ROLES],
+        "action_effect": lambda action: ACTION_EFFECTS.get(action, ""),
+    }
+
     @app.context_processor
     def console_context():
         if not has_request_context() or not request.path.startswith("/console"):
             return {}
-        return {
-            "ROLES": ROLES,
-            "role_name": lambda role: ROLE_NAMES.get(role, role),
-            "menu": lambda: console_pages(app, current_operator().role),
-            "state_name": lambda state: STATE_NAMES.get(state, state),
-            "console_endpoints": lambda: app.view_functions.keys(),
-            "action_name": lambda action: ACTION_NAMES.get(action, action),
-            "state_choices": lambda states: [(s, STATE_NAMES.get(s, s)) for s in states],
-            "named_choices": lambda values, names: [(v, label(names, v)) for v in values],
-            "request_kind": lambda kind: label(KIND_LABELS, kind),
-            "request_channel": lambda channel: label(CHANNEL_LABELS, channel),
-            "request_status": lambda status: label(STATUS_LABELS, status),
-            "KIND_LABELS": KIND_LABELS,
-            "CHANNEL_LABELS": CHANNEL_LABELS,
-            "AUDIT_ACTION_NAMES": AUDIT_ACTION_NAMES,
-            "audit_action": lambda action: label(AUDIT_ACTION_NAMES, action),
-            "role_choices": lambda: [(role, ROLE_NAMES[role]) for role in ROLES],
-            "action_effect": lambda action: ACTION_EFFECTS.get(action, ""),
-        }
+        return context
 
     add_console_page(app, ConsolePage("console.requests_page", _l("Requests"), (RESPONSIBLE,), 20))
     add_console_page(app, ConsolePage("console.person", _l("Person"), (RESPONSIBLE,), 15))
