@@ -48,27 +48,22 @@ def requests_page():
 @console_required(RESPONSIBLE)
 def close_request(request_id):
     """Close a request with what was done, or refuse it with a reason."""
-    form = CloseForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        registers.close_request(request_id, form, current_operator())
-    except requests.RequestError:
-        db.session.rollback()
-        abort(400)
-    db.session.commit()
-    return redirect(url_for("console.requests_page"), code=303)
+    return _change_request(registers.close_request, request_id, CloseForm())
 
 
 @bp.post("/requests/<int:request_id>/person")
 @console_required(RESPONSIBLE)
 def link_request(request_id):
     """Link a request to the person it is about, by their e-mail address."""
-    form = PersonForm()
+    return _change_request(registers.link_request, request_id, PersonForm())
+
+
+def _change_request(change, request_id, form):
+    """Apply `change` with the posted form; a bad form or a refused change is a 400."""
     if not form.validate_on_submit():
         abort(400)
     try:
-        registers.link_request(request_id, form, current_operator())
+        change(request_id, form, current_operator())
     except requests.RequestError:
         db.session.rollback()
         abort(400)
