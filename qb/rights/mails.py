@@ -47,7 +47,6 @@ def link_mail(link, token):
             access=access,
             link_url=site_url(path, lang),
             minutes=int(current_app.config["RIGHTS_LINK_MINUTES"]),
-            page_url=site_url("/my-data", lang),
         ),
     }
 
@@ -81,11 +80,10 @@ def new_email_receipt(link):
 def _receipt(key, to, lang, **context):
     with force_locale(lang):
         subject = _("Receipt: a change to your personal data")
-    page_url = site_url("/my-data", lang)
     return {
         "kind": RECEIPT_KIND,
         "key": key,
         "to": to,
         "subject": subject,
-        **render_mail("rights_receipt", lang, page_url=page_url, **context),
+        **render_mail("rights_receipt", lang, **context),
     }
