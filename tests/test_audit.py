@@ -79,3 +79,16 @@ def test_the_log_exports_as_csv_for_the_authorised_body(console_app):
     lines = response.text.lstrip("\ufeff").splitlines()
     assert lines[0].startswith("id,at_utc,operator_id,action") and len(lines) >= 3
     assert entries(console_app)[-1].detail == "audit log"
+
+
+def test_log_pages_offer_an_older_page_only_when_there_is_one(console_app):
+    with console_app.app_context():
+        for action in ("view", "search", "export", "view"):
+            audit.record(action, operator=1)
+        db.session.commit()
+        first, older = audit.page(size=2)
+        assert [e.id for e in first] == [4, 3] and older == 3
+        last, older = audit.page(before_id=older, size=2)
+        assert [e.id for e in last] == [2, 1] and older is None
+        views, older = audit.page(action="view", size=2)
+        assert [e.id for e in views] == [4, 1] and older is None

@@ -60,11 +60,10 @@ def audit_log():
     before = request.args.get("before", type=int)
     person = _pseudonym(request.args.get("person"))
     size = int(current_app.config["CONSOLE_PAGE_SIZE"])
-    rows = audit.entries(
-        action=action, operator_id=operator_id, person=person, before_id=before, limit=size
+    rows, older = audit.page(
+        action=action, operator_id=operator_id, person=person, before_id=before, size=size
     )
     names = {op.id: op.email for op in services.all_operators()}
-    older = rows[-1].id if len(rows) == size else None
     return render_template(
         "console/audit.html",
         rows=rows,
@@ -88,7 +87,7 @@ def _pseudonym(value):
 @console_required(*OVERSEERS)
 def audit_export():
     """The whole audit log as CSV (for the authorised body, Art. 25(2)(3-1)); logged."""
-    rows = audit.entries(limit=int(current_app.config["CONSOLE_EXPORT_MAX_ROWS"]))
+    rows = audit.entries(int(current_app.config["CONSOLE_EXPORT_MAX_ROWS"]))
     audit.record("export", operator=current_operator(), rows=len(rows), detail="audit log")
     db.session.commit()
     header = [

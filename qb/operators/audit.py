@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from ..clock import utcnow
 from ..extensions import db
 from ..mailbox import mailbox_pseudonym
+from .listing import keyset_page
 from .models import AuditEntry
 
 GENESIS = "0" * 64
@@ -126,15 +127,22 @@ def verify(batch=5000):
     return checked, None, ""
 
 
-def entries(*, action=None, operator_id=None, person=None, before_id=None, limit=50):
-    """One page of the log, newest first (keyset on id)."""
-    query = sa.select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
+def _filtered(action=None, operator_id=None, person=None):
+    query = sa.select(AuditEntry).order_by(AuditEntry.id.desc())
     if action:
         query = query.where(AuditEntry.action == action)
     if operator_id:
         query = query.where(AuditEntry.operator_id == operator_id)
     if person:
         query = query.where(AuditEntry.person == person)
-    if before_id:
-        query = query.where(AuditEntry.id < before_id)
-    return list(db.session.scalars(query))
+    return query
+
+
+def page(*, action=None, operator_id=None, person=None, before_id=None, size=50):
+    """(one page of the log, newest first; the `before` of the next older page or None)."""
+    return keyset_page(_filtered(action, operator_id, person), AuditEntry.id, before_id, size)
+
+
+def entries(limit=50):
+    """The newest `limit` entries, newest first."""
+    return list(db.session.scalars(_filtered().limit(limit)))
