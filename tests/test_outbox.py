@@ -8,7 +8,7 @@ from email.header import decode_header, make_header
 import pytest
 
 from qb.extensions import db
-from qb.outbox.services import forget_mail, queue_mail
+from qb.outbox.services import queue_mail
 
 from .outbox_helpers import KAZAKH, queue, row, rows, send
 
@@ -159,16 +159,6 @@ def test_logs_hold_ids_never_personal_data(make_app, smtp_server, qb_logs):
     words = {w for value in personal.values() for w in value.split() if len(w) > 3}
     assert words and not [w for w in words if w in ours]
     assert "secret" not in ours and "example.kz" not in ours
-
-
-def test_forget_mail_removes_the_rows_of_one_reference(mail_app, smtp_server):
-    queue(mail_app, 3)  # refs enquiry:1..3
-    send(mail_app)
-    smtp_server.wait_for(3)
-    with mail_app.app_context():
-        assert forget_mail("enquiry:2") == 1
-        db.session.commit()
-    assert [r["ref"] for r in rows(mail_app)] == ["enquiry:1", "enquiry:3"]
 
 
 @pytest.mark.parametrize("field", ["to", "reply_to"])

@@ -2,12 +2,11 @@
 
 `new_consent` makes a record that the caller adds to the session next to its own rows, so
 the proof is committed exactly when the data it covers is (the outbox's `queue_mail` works
-the same way); `unlink` runs inside the caller's destruction, which commits.
+the same way); the privacy engine unlinks records when the data they cover is destroyed.
 """
 
 import hashlib
 
-import sqlalchemy as sa
 from babel import Locale
 from flask import current_app, render_template
 from flask_babel import force_locale
@@ -95,20 +94,6 @@ def new_consent(*, purpose, status, language, method, subject=None):
         method=method,
         created_at=utcnow(),
     )
-
-
-def unlink(subjects, reason, now=None):
-    """Clear the subject of every record given with `subjects`; the number of records.
-
-    The records stay as proof that consent was given, naming nobody; the caller destroys
-    the subjects themselves and commits.
-    """
-    result = db.session.execute(
-        sa.update(ConsentRecord)
-        .where(ConsentRecord.subject.in_(list(subjects)))
-        .values(subject=None, destroyed_at=now or utcnow(), destroyed_reason=reason)
-    )
-    return result.rowcount
 
 
 def archive_text(digest, *, purpose, language, version, text):

@@ -196,12 +196,6 @@ def retry_failed(ids=None) -> list[int]:
     return sorted(requeued)
 
 
-def forget_mail(ref: str) -> int:
-    """Delete every outbox row that belongs to `ref` (erasure); the caller commits."""
-    result = db.session.execute(sa.delete(OutboxMessage).where(OutboxMessage.ref == ref))
-    return result.rowcount
-
-
 # Holds: a blocked person's mail is stored but not sent (qb/privacy block and unblock).
 
 
