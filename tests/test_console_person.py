@@ -69,6 +69,8 @@ def test_block_one_record_depersonalise_and_correct(console_app):
         },
     )
     assert corrected.status_code == 200
+    not_a_phone = {"email": EMAIL, "subject": "enquiry:2", "phone": "12"}
+    assert post(client, "/console/person/correct", not_a_phone).status_code == 400
     with console_app.app_context():
         first, second = db.session.get(Enquiry, 1), db.session.get(Enquiry, 2)
         assert first.blocked_at is not None and second.blocked_at is None

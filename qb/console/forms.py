@@ -8,7 +8,7 @@ from wtforms.validators import AnyOf, DataRequired, Length, Optional
 from ..i18n import LANGUAGES
 from ..operators.models import ROLES
 from ..requests.models import CHANNELS, KINDS, SELF_SERVICE
-from ..webforms import person_name
+from ..webforms import person_name, phone_number
 
 ENTERED_CHANNELS = tuple(c for c in CHANNELS if c != SELF_SERVICE)
 
@@ -91,4 +91,4 @@ class CorrectForm(ConsoleForm):
     email = StringField(_l("E-mail address"), validators=[DataRequired(), Length(max=254)])
     subject = StringField(validators=[DataRequired(), Length(max=40)])
     name = StringField(_l("Name"), validators=[Optional(), Length(max=100), person_name])
-    phone = StringField(_l("Phone"), validators=[Optional(), Length(max=30)])
+    phone = StringField(_l("Phone"), validators=[Optional(), Length(max=30), phone_number])

@@ -6,7 +6,6 @@ personal-data declaration as the visitor's own "my data" page, so nothing declar
 missed; each writes its audit entry in the same transaction.
 """
 
-import phonenumbers
 import sqlalchemy as sa
 
 from ..extensions import db
@@ -81,17 +80,6 @@ def act(action, email, subject, operator):
 
 def _ids(counts):
     return [f"{table}:{i}" for table, ids in counts.ids.items() for i in ids][:40]
-
-
-def clean_phone(value):
-    """An entered phone in E.164 (Kazakhstan by default), or None when it is not one."""
-    try:
-        number = phonenumbers.parse(value, "KZ")
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_valid_number(number):
-        return None
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def correct(email, subject, name, phone, operator):

@@ -58,9 +58,9 @@ def person_action():
 def person_correct():
     """Correct the name and/or phone of one record."""
     form = CorrectForm()
-    phone = people.clean_phone(form.phone.data) if form.phone.data else None
-    if not form.validate_on_submit() or (form.phone.data and phone is None):
+    if not form.validate_on_submit():
         abort(400)
+    phone = getattr(form.phone, "normalized", None)  # E.164, set when a number was given
     try:
         changed = people.correct(
             form.email.data, form.subject.data, form.name.data or None, phone, current_operator()
