@@ -15,13 +15,14 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.csrf import CSRFError
+from flask_wtf.csrf import CSRFError, generate_csrf
 from itsdangerous import BadSignature, TimestampSigner
 from wtforms import Field, HiddenField, StringField
 from wtforms.validators import StopValidation, ValidationError
 
 from .extensions import csrf
 from .logs import security_event
+from .rendering import render_with_holes
 
 NAME_MAX = 100
 EMAIL_MAX = 254
@@ -158,6 +159,21 @@ class ScreenedForm(FlaskForm):
     def new_token(cls, key):
         """The hidden form_token for a form served now with `key`."""
         return cls._signer().sign(key).decode("ascii")
+
+    @classmethod
+    def blank_page(cls, name, key, render_page):
+        """The page with this form empty, rendered once per process (render_with_holes):
+        each visitor gets it with their own CSRF token, form token (for `key`) and nonce.
+        `render_page(form, problem, csrf_token)` renders the page around the form."""
+
+        def render(csrf_token, form_token):
+            form = cls(formdata=None)
+            form.form_token.data = form_token
+            return render_page(form, None, csrf_token)
+
+        return render_with_holes(
+            name, render, csrf_token=generate_csrf(), form_token=cls.new_token(key)
+        )
 
     @classmethod
     def _signer(cls):

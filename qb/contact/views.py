@@ -1,5 +1,7 @@
 """Views of the contact page: the contact details, the enquiry form and its thank-you page."""
 
+from functools import partial
+
 from flask import Blueprint, current_app, redirect, render_template, url_for
 from flask_wtf.csrf import generate_csrf
 
@@ -7,7 +9,7 @@ from ..consent.services import consent_text
 from ..content import get_page
 from ..extensions import csrf, limiter
 from ..i18n import current_language, localized_route
-from ..rendering import cached_page, render_with_holes
+from ..rendering import cached_page
 from ..webforms import BOT, EXPIRED
 from . import services
 from .forms import PHONE_EXAMPLE, EnquiryForm
@@ -56,16 +58,9 @@ def _contact_text(lang):
 
 
 def _blank_form():
-    """The empty form: rendered once, then only the tokens and the nonce change per visitor."""
     lang = current_language()
-    token = EnquiryForm.new_token(services.new_submission_key())
-
-    def render(csrf_token, form_token):
-        form = EnquiryForm(formdata=None)
-        form.form_token.data = form_token
-        return _render_page(lang, form, None, csrf_token)
-
-    return render_with_holes("contact-form", render, csrf_token=generate_csrf(), form_token=token)
+    render_page = partial(_render_page, lang)
+    return EnquiryForm.blank_page("contact-form", services.new_submission_key(), render_page)
 
 
 def _render_page(lang, form, problem, csrf_token):

@@ -6,7 +6,7 @@ from flask_wtf.csrf import generate_csrf
 from ..consent.services import consent_text
 from ..extensions import csrf, limiter
 from ..i18n import current_language, localized_route
-from ..rendering import cached_page, render_with_holes
+from ..rendering import cached_page
 from ..security import no_store
 from ..webforms import BOT, EXPIRED, steady_answer
 from . import services
@@ -83,19 +83,7 @@ def unsubscribe(token):
 
 
 def _blank_form():
-    """The empty form: rendered once, then only the tokens and the nonce change per visitor."""
-
-    def render(csrf_token, form_token):
-        form = SubscriptionForm(formdata=None)
-        form.form_token.data = form_token
-        return _render_form(form, None, csrf_token)
-
-    return render_with_holes(
-        "newsletter-form",
-        render,
-        csrf_token=generate_csrf(),
-        form_token=SubscriptionForm.new_token(FORM_KEY),
-    )
+    return SubscriptionForm.blank_page("newsletter-form", FORM_KEY, _render_form)
 
 
 def _render_form(form, problem, csrf_token):

@@ -20,7 +20,7 @@ from ..clock import in_kazakhstan, utcnow
 from ..extensions import csrf, limiter
 from ..i18n import current_language, localized_route
 from ..logs import security_event
-from ..rendering import cached_page, render_with_holes
+from ..rendering import cached_page
 from ..security import no_store
 from ..webforms import BOT, EXPIRED, PHONE_EXAMPLE, steady_answer
 from . import cookies, new_address, services
@@ -219,19 +219,7 @@ def _download(response, extension):
 
 
 def _blank_form():
-    """The empty form: rendered once, then only the tokens and the nonce change per visitor."""
-
-    def render(csrf_token, form_token):
-        form = LinkRequestForm(formdata=None)
-        form.form_token.data = form_token
-        return _render_form(form, None, csrf_token)
-
-    return render_with_holes(
-        "rights-form",
-        render,
-        csrf_token=generate_csrf(),
-        form_token=LinkRequestForm.new_token(FORM_KEY),
-    )
+    return LinkRequestForm.blank_page("rights-form", FORM_KEY, _render_form)
 
 
 def _render_form(form, problem, csrf_token):
