@@ -9,6 +9,7 @@ from datetime import UTC, datetime, time, timedelta
 from itertools import count
 
 from babel import dates
+from flask import render_template
 from markupsafe import Markup, escape
 
 from .clock import KAZAKHSTAN_TIME, in_kazakhstan
@@ -86,3 +87,18 @@ def bar_chart(*, title, description, labels, series):
             parts.append(f'<text x="{x0:.1f}" y="{HEIGHT - BOTTOM + 16}">{escape(label)}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+def weekly_chart(weeks, *, title, description, column):
+    """The console page of one figure per week: `weeks` [(Monday, figure)] as a bar chart
+    and again as a table; `column` names the figure."""
+    labels = [short_date(monday) for monday, _figure in weeks]
+    figures = [figure for _monday, figure in weeks]
+    svg = bar_chart(title=title, description=description, labels=labels, series=[(column, figures)])
+    return render_template(
+        "console/weekly_chart.html",
+        title=title,
+        svg=svg,
+        column=column,
+        weeks=list(zip(labels, figures, strict=True)),
+    )

@@ -6,7 +6,7 @@ Each view wears console_required and writes its audit entry in its own transacti
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext
 
-from ..charts import bar_chart, short_date
+from ..charts import weekly_chart
 from ..extensions import db
 from ..i18n import local_datetime
 from ..operators import audit
@@ -135,12 +135,9 @@ def export():
 @console_required(STAFF, RESPONSIBLE)
 def chart():
     """Enquiries per week, drawn on the server, with the same figures as a table."""
-    weeks = enquiry_list.weekly_counts()
-    labels = [short_date(monday) for monday, _count in weeks]
-    svg = bar_chart(
+    return weekly_chart(
+        enquiry_list.weekly_counts(),
         title=gettext("Enquiries per week"),
         description=gettext("Enquiries received in each of the last 26 weeks."),
-        labels=labels,
-        series=[(gettext("Enquiries"), [count for _m, count in weeks])],
+        column=gettext("Enquiries"),
     )
-    return render_template("contact/console_chart.html", svg=svg, labels=labels, weeks=weeks)

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from flask import Blueprint, current_app, render_template, request
 from flask_babel import gettext
 
-from ..charts import bar_chart, per_week, short_date, week_starts
+from ..charts import per_week, week_starts, weekly_chart
 from ..clock import utcnow
 from ..extensions import db
 from ..i18n import local_datetime
@@ -106,12 +106,9 @@ def weekly_totals(now=None):
 @console_required(*READERS)
 def chart():
     """Subscribers over time (those held now, by when they subscribed)."""
-    weeks = weekly_totals()
-    labels = [short_date(monday) for monday, _count in weeks]
-    svg = bar_chart(
+    return weekly_chart(
+        weekly_totals(),
         title=gettext("Subscribers over time"),
         description=gettext("Subscribers at the end of each of the last 26 weeks."),
-        labels=labels,
-        series=[(gettext("Subscribers"), [c for _m, c in weeks])],
+        column=gettext("Subscribers"),
     )
-    return render_template("newsletter/console_chart.html", svg=svg, labels=labels, weeks=weeks)
