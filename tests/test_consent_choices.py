@@ -216,7 +216,7 @@ def test_stats_and_export_on_the_command_line(consent_app, tmp_path):
     stats = runner.invoke(args=["consent", "stats"])
     assert stats.exit_code == 0, stats.output
     lines = stats.output.splitlines()
-    assert lines[0].split() == ["day", "(UTC)", "method", "count"]
+    assert lines[0].split() == ["day", "(Almaty)", "method", "count"]
     assert any(line.split()[1:] == ["accept_all", "1"] for line in lines[1:-1])
     assert any(line.split()[1:] == ["reject_all", "1"] for line in lines[1:-1])
     assert any(line.split()[1:] == ["withdrawal", "1"] for line in lines[1:-1])

@@ -68,3 +68,29 @@ def test_subscribers_held_at_the_end_of_each_week(console_app):
     )  # Monday 00:00 in Kazakhstan
     assert [count for _monday, count in weeks[-5:]] == [1, 2, 2, 2, 3]
     assert weeks[0][1] == 1
+
+
+def test_consent_choices_count_by_kazakhstan_day(make_app, postgres_uri):
+    # 20:00 UTC is 01:00 the next day in Kazakhstan: the choice belongs to that day, on both
+    # databases (the day is worked out in SQL).
+    from datetime import datetime
+
+    import sqlalchemy as sa
+
+    from qb.cookies.models import CookieConsent
+    from qb.cookies.services import daily_counts
+    from qb.extensions import db
+
+    from .site import ANALYTICS_SETTINGS
+
+    for uri in (None, postgres_uri):
+        app = make_app(
+            tables=True, **ANALYTICS_SETTINGS, **({"SQLALCHEMY_DATABASE_URI": uri} if uri else {})
+        )
+        new_cookie_choice(app, "accept_all", granted=("ga",))
+        with app.app_context():
+            db.session.execute(
+                sa.update(CookieConsent).values(recorded_at=datetime(2026, 11, 30, 20, 0))
+            )
+            db.session.commit()
+            assert daily_counts() == [("2026-12-01", "accept_all", 1)]

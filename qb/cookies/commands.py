@@ -31,12 +31,12 @@ def _cell(value):
 
 @cookies.command("stats")
 def stats_command():
-    """Print the number of choices per day (UTC) and method."""
+    """Print the number of choices per day (Kazakhstan time) and method."""
     rows = services.daily_counts()
     if not rows:
         click.echo("No consent records yet.")
         return
-    click.echo(f"{'day (UTC)':<12} {'method':<12} {'count':>7}")
+    click.echo(f"{'day (Almaty)':<12} {'method':<12} {'count':>7}")
     for day, method, count in rows:
         click.echo(f"{day:<12} {method:<12} {count:>7}")
     click.echo(f"{'total':<25} {sum(row[2] for row in rows):>7}")

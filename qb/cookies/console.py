@@ -25,7 +25,7 @@ METHODS = {
 
 
 def chart_data(today=None):
-    """(days, {method: [count per day]}) for the last DAYS days (UTC days of the records)."""
+    """(days, {method: [count per day]}) for the last DAYS Kazakhstan days."""
     today = today or kazakhstan_today()
     days = [today - timedelta(days=DAYS - 1 - i) for i in range(DAYS)]
     index = {day.isoformat(): i for i, day in enumerate(days)}

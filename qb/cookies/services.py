@@ -1,13 +1,14 @@
 """The proof of consent: storing each choice, counting and exporting the records."""
 
 import hashlib
+from datetime import timedelta
 from html.parser import HTMLParser
 
 from flask import current_app, g, render_template, request
 from flask_babel import force_locale
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
-from ..clock import utcnow
+from ..clock import in_kazakhstan, utcnow
 from ..extensions import db
 from ..i18n import localized_path
 from .choice import decide
@@ -93,14 +94,22 @@ class _VisibleText(HTMLParser):
 
 
 def daily_counts():
-    """[(day, method, count)] of all records, oldest day first."""
-    day = func.date(CookieConsent.recorded_at)
+    """[(Kazakhstan day, method, count)] of all records, oldest day first."""
+    day = _kazakhstan_day(CookieConsent.recorded_at)
     query = (
         select(day, CookieConsent.method, func.count())
         .group_by(day, CookieConsent.method)
         .order_by(day, CookieConsent.method)
     )
     return [(str(d), method, count) for d, method, count in db.session.execute(query)]
+
+
+def _kazakhstan_day(column):
+    """The Kazakhstan date of a stored UTC time, in SQL (one zone, UTC+5, for the country)."""
+    hours = in_kazakhstan(utcnow()).utcoffset() // timedelta(hours=1)
+    if db.session.get_bind().dialect.name == "sqlite":
+        return func.date(column, f"+{hours} hours")
+    return func.date(column + text(f"interval '{hours} hours'"))
 
 
 def all_records():
